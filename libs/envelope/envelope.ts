@@ -1,0 +1,51 @@
+/**
+ * The envelope every stored event carries (DESIGN.md §3 "Envelope").
+ * Types only: the event store, the process runner and the auditors' tools all speak this shape.
+ */
+
+/** Who did it: the person, the role they acted in, and the Partner they spoke for. */
+export interface Actor {
+  id: string;
+  role: string;
+  org?: string;
+  name?: string;
+}
+
+export interface MachineRef {
+  id: string;
+  version: number;
+}
+
+export interface EventMetadata {
+  actor: Actor;
+  commandId: string;
+  correlationId: string;
+  causationId: string;
+  /** ISO-8601 instant from the injected clock, never from the store. */
+  occurredAt: string;
+  machine: MachineRef;
+  torVersion: string;
+  /** ToR paragraphs this transition applied, e.g. ["¶12"]. */
+  clauses: string[];
+  /** Set on events recorded from before the system went live (imported history). */
+  imported?: boolean;
+}
+
+/** An event as a writer hands it to the store. */
+export interface NewEvent<D = unknown> {
+  id: string;
+  type: string;
+  data: D;
+  metadata: EventMetadata;
+}
+
+/** An event as the store keeps it: placed in its stream and the global log, and chained. */
+export interface StoredEvent<D = unknown> extends NewEvent<D> {
+  stream: string;
+  /** 0-based, gap-free within the stream. */
+  revision: number;
+  /** Global, strictly increasing in read order, gap-tolerant. */
+  position: number;
+  prevHash: string;
+  hash: string;
+}

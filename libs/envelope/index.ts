@@ -1,0 +1,4 @@
+export * from './envelope.js';
+export * from './canonical-json.js';
+export * from './hash-chain.js';
+export * from './verify.js';

@@ -1,0 +1,99 @@
+import type { NewEvent, StoredEvent } from '../envelope/index.js';
+
+/**
+ * What a writer expects the stream to be before its append:
+ * - 'no-stream': the stream has no event yet;
+ * - 'any': no check (still chained and revisioned);
+ * - a number: the stream's last revision is exactly this (0-based).
+ */
+export type ExpectedRevision = 'any' | 'no-stream' | number;
+
+export interface AppendOptions {
+  expectedRevision: ExpectedRevision;
+}
+
+export interface AppendResult {
+  /** The stream's last revision after the append. */
+  lastRevision: number;
+  /** The events as stored (with revision, position and hashes). */
+  events: StoredEvent[];
+  /** True when every event id was already stored in this stream: a retried append that stored nothing new. */
+  duplicate: boolean;
+}
+
+export interface ReadStreamOptions {
+  /** First revision to return (inclusive); default 0. */
+  fromRevision?: number;
+  /** Return events up to this revision (inclusive). */
+  toRevision?: number;
+}
+
+export interface ReadAllOptions {
+  /** Return events with a position strictly greater than this; default 0 (the whole log). */
+  after?: number;
+  /** Page size; default 500, at most 10,000. */
+  limit?: number;
+}
+
+export interface ReadAllPage {
+  events: StoredEvent[];
+  /** The position to pass as `after` for the next page (the last event's position, or `after` when empty). */
+  next: number;
+  /** True when the page was shorter than the limit: the reader has caught up with what is visible. */
+  end: boolean;
+}
+
+export type EventHandler = (event: StoredEvent) => void | Promise<void>;
+
+export interface SubscribeOptions {
+  /** Deliver events with a position strictly greater than this; default 0. */
+  after?: number;
+  /** How often to look for new events written by other processes; default 100 ms. */
+  pollMs?: number;
+  /** Called when the handler throws or reading fails; the subscription then stops. */
+  onError?: (error: unknown) => void;
+}
+
+export interface Subscription {
+  /** Resolves once every event visible at subscription time has been delivered. */
+  readonly caughtUp: Promise<void>;
+  /** The position of the last delivered event. */
+  readonly position: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * The event store port: the only way anything in the engine touches the log.
+ * There is no update and no delete: events are immutable (DESIGN.md §3).
+ */
+export interface EventStore {
+  readonly kind: 'memory' | 'sqlite' | 'postgres' | 'eventstoredb';
+
+  /**
+   * Appends events to one stream atomically, after checking the expected revision.
+   * Idempotent on event ids: when every id is already stored in this stream, nothing is appended and the stored
+   * events come back with `duplicate: true`. Throws ConcurrencyError when the expected revision does not hold,
+   * and DuplicateEventIdError when only some ids, or ids of another stream, are already stored.
+   */
+  append(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult>;
+
+  /** The stream's events in revision order (empty when the stream does not exist). */
+  readStream(stream: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
+
+  /** The stream's last revision, or -1 when it has no event. */
+  lastRevision(stream: string): Promise<number>;
+
+  /**
+   * One page of the global log, in position order. Never skips an event: an event whose transaction was still in
+   * flight when a later one became visible is delivered before the reader moves past it.
+   */
+  readAll(options?: ReadAllOptions): Promise<ReadAllPage>;
+
+  /** The position of the last visible event, or 0 when the log is empty. */
+  headPosition(): Promise<number>;
+
+  /** Catch-up then live delivery, in position order, one event at a time (the handler is awaited). */
+  subscribe(handler: EventHandler, options?: SubscribeOptions): Subscription;
+
+  close(): Promise<void>;
+}
