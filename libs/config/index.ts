@@ -1,0 +1,4 @@
+export * from './app-config.js';
+export * from './config-error.js';
+export * from './load-config.js';
+export * from './token-secret.js';
