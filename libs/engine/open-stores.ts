@@ -1,0 +1,59 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { MemoryEventStore, SqliteEventStore, type EventStore } from '../event-store/index.js';
+import { PostgresEventStore } from '../event-store/postgres/index.js';
+import { MemoryReadModelStore } from '../read-models/memory/memory-read-model-store.js';
+import { SqliteReadModelStore } from '../read-models/sqlite/sqlite-read-model-store.js';
+import { PostgresReadModelStore } from '../read-models/postgres/postgres-read-model-store.js';
+import type { ReadModelStore } from '../read-models/port.js';
+
+/** The part of the configuration that chooses the stores (DESIGN.md §4). */
+export interface StoreSettings {
+  store: 'sqlite' | 'postgres' | 'eventstoredb' | 'memory';
+  sqliteFile: string;
+  databaseUrl?: string;
+  /** PostgreSQL schema for the events and read models; default `public`. */
+  databaseSchema?: string;
+}
+
+export interface Stores {
+  events: EventStore;
+  readModels: ReadModelStore;
+}
+
+/**
+ * Opens the event log and the read-model store the configuration names. The read models live beside the
+ * events: in the same SQLite file, or in the same PostgreSQL database.
+ */
+export async function openStores(settings: StoreSettings): Promise<Stores> {
+  switch (settings.store) {
+    case 'memory':
+      return { events: new MemoryEventStore(), readModels: new MemoryReadModelStore() };
+    case 'sqlite': {
+      mkdirSync(dirname(settings.sqliteFile), { recursive: true });
+      return {
+        events: SqliteEventStore.open(settings.sqliteFile),
+        readModels: SqliteReadModelStore.open(settings.sqliteFile),
+      };
+    }
+    case 'postgres': {
+      if (!settings.databaseUrl) throw new Error('U4SSC_DATABASE_URL is required when U4SSC_STORE=postgres');
+      const options = { connectionString: settings.databaseUrl, schema: settings.databaseSchema ?? 'public' };
+      const events = await PostgresEventStore.open(options);
+      try {
+        return { events, readModels: await PostgresReadModelStore.open(options) };
+      } catch (error) {
+        await events.close();
+        throw error;
+      }
+    }
+    case 'eventstoredb':
+      throw new Error(
+        'U4SSC_STORE=eventstoredb: the EventStoreDB adapter is not part of this build yet; use sqlite or postgres',
+      );
+  }
+}
+
+export async function closeStores(stores: Stores): Promise<void> {
+  await Promise.allSettled([stores.events.close(), stores.readModels.close()]);
+}

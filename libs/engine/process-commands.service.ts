@@ -1,0 +1,52 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EventBus } from '@nestjs/cqrs';
+import type { EventStore } from '../event-store/index.js';
+import { CLOCK, EVENT_STORE } from '../kernel/tokens.js';
+import type { Clock } from '../kernel/clock.js';
+import {
+  loadProcess,
+  runCommand,
+  type CommandContext,
+  type CommandOutcome,
+  type Decide,
+  type LoadOptions,
+  type LoadedProcess,
+  type ProcessDefinition,
+} from '../process-runner/index.js';
+import { Projector } from '../projections/index.js';
+import { EventAppended } from './event-appended.js';
+
+/** How long a command's answer waits for the read models to include its events (read-your-writes). */
+const READ_YOUR_WRITES_MS = 2000;
+
+/** The process runner as a Nest service: every command handler goes through `run`. */
+@Injectable()
+export class ProcessCommands {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly projector: Projector,
+    private readonly eventBus: EventBus,
+  ) {}
+
+  async run(
+    definition: ProcessDefinition,
+    stream: string,
+    command: CommandContext,
+    decide: Decide,
+  ): Promise<CommandOutcome> {
+    const outcome = await runCommand({ store: this.store, clock: this.clock }, definition, stream, command, decide);
+    const last = outcome.events.at(-1);
+    if (last) await this.projector.waitFor(last.position, READ_YOUR_WRITES_MS);
+    if (!outcome.duplicate) this.eventBus.publishAll(outcome.events.map((event) => new EventAppended(event)));
+    return outcome;
+  }
+
+  load(definition: ProcessDefinition, stream: string, options?: LoadOptions): Promise<LoadedProcess> {
+    return loadProcess(this.store, definition, stream, options);
+  }
+
+  now(): Date {
+    return this.clock.now();
+  }
+}

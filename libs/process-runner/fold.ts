@@ -1,0 +1,64 @@
+import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
+import type { StoredEvent } from '../envelope/index.js';
+
+export interface ProcessState {
+  /** The machine's state value as one dotted string (e.g. "registered", "voting.open"). */
+  value: string;
+  context: unknown;
+  /** The stream's last revision (-1 when empty). */
+  revision: number;
+  /** The machine version the stream is pinned to. */
+  machineVersion: number;
+  snapshot: AnyMachineSnapshot;
+}
+
+export function machineEventOf(event: Pick<StoredEvent, 'type' | 'data' | 'metadata'>) {
+  const { actor, occurredAt } = event.metadata;
+  return {
+    type: event.type,
+    data: event.data,
+    meta: { occurredAt, actor: { id: actor.id, role: actor.role, ...(actor.org ? { org: actor.org } : {}) } },
+  };
+}
+
+export function stateValueString(snapshot: AnyMachineSnapshot): string {
+  const flatten = (value: unknown): string[] =>
+    typeof value === 'string'
+      ? [value]
+      : Object.entries(value as Record<string, unknown>).flatMap(([key, child]) =>
+          flatten(child).map((leaf) => `${key}.${leaf}`),
+        );
+  return flatten(snapshot.value).join(',');
+}
+
+/** Thrown when a stored event is not a legal transition of its stream's pinned machine. */
+export class IllegalHistoryError extends Error {
+  override readonly name = 'IllegalHistoryError';
+  constructor(
+    readonly event: Pick<StoredEvent, 'id' | 'stream' | 'revision' | 'type'>,
+    readonly state: string,
+  ) {
+    super(`event ${event.type} at ${event.stream}@${event.revision} is not a legal transition from state "${state}"`);
+  }
+}
+
+/**
+ * The state of a stream is a pure fold of its events through its machine, with XState's pure transition
+ * functions: no actor is started, no clock is read, nothing is scheduled.
+ */
+export function foldEvents(
+  machine: AnyStateMachine,
+  input: unknown,
+  events: readonly StoredEvent[],
+  machineVersion: number,
+): ProcessState {
+  let [snapshot] = initialTransition(machine, input);
+  let revision = -1;
+  for (const event of events) {
+    const machineEvent = machineEventOf(event);
+    if (!snapshot.can(machineEvent)) throw new IllegalHistoryError(event, stateValueString(snapshot));
+    [snapshot] = transition(machine, snapshot, machineEvent);
+    revision = event.revision;
+  }
+  return { value: stateValueString(snapshot), context: snapshot.context, revision, machineVersion, snapshot };
+}

@@ -1,0 +1,139 @@
+import type { EventStore } from '../event-store/index.js';
+import { CheckpointMovedError, type ReadModelStore } from '../read-models/port.js';
+import { BufferedDocSession } from './doc-session.js';
+import type { Projection } from './projection.js';
+
+export interface ProjectorOptions {
+  /** Events applied per read-model transaction; default 500. */
+  pageSize?: number;
+  /** How often to look for events appended by other processes; default 200 ms. */
+  pollMs?: number;
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * Feeds read models from the global log. Each projection keeps its own checkpoint, moved in the same transaction
+ * as its document changes, so a restart resumes exactly where the last commit ended and nothing is applied twice.
+ */
+export class Projector {
+  private running: Promise<void> | null = null;
+  private again = false;
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = true;
+  private readonly waiters = new Set<{ position: number; resolve: () => void }>();
+  private reached = 0;
+
+  constructor(
+    private readonly events: EventStore,
+    private readonly readModels: ReadModelStore,
+    readonly projections: readonly Projection[],
+    private readonly options: ProjectorOptions = {},
+  ) {}
+
+  /** Applies everything visible now to every projection; concurrent calls share one pass (and queue one more). */
+  catchUp(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          let lowest = Number.POSITIVE_INFINITY;
+          for (const projection of this.projections) lowest = Math.min(lowest, await this.project(projection));
+          this.reached = Number.isFinite(lowest) ? lowest : await this.events.headPosition();
+          this.settleWaiters();
+        } while (this.again);
+      } finally {
+        this.running = null;
+      }
+    })();
+    return this.running;
+  }
+
+  /** Polls the log until stopped; `notify()` wakes it at once after an in-process append. */
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    const tick = async () => {
+      this.timer = null;
+      if (this.stopped) return;
+      try {
+        await this.catchUp();
+      } catch (error) {
+        this.options.onError?.(error);
+      }
+      if (!this.stopped) this.timer = setTimeout(tick, this.options.pollMs ?? 200);
+    };
+    void tick();
+  }
+
+  notify(): void {
+    if (this.stopped) return;
+    void this.catchUp().catch((error) => this.options.onError?.(error));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running?.catch(() => undefined);
+    for (const waiter of this.waiters) waiter.resolve();
+    this.waiters.clear();
+  }
+
+  /** Resolves once every projection has applied the log up to `position` (read-your-writes after a command). */
+  async waitFor(position: number, timeoutMs = 5000): Promise<boolean> {
+    if (this.reached >= position) return true;
+    if (this.stopped) {
+      await this.catchUp();
+      return this.reached >= position;
+    }
+    return new Promise<boolean>((resolve) => {
+      const waiter = {
+        position,
+        resolve: () => {
+          clearTimeout(timer);
+          this.waiters.delete(waiter);
+          resolve(this.reached >= position);
+        },
+      };
+      const timer = setTimeout(waiter.resolve, timeoutMs);
+      this.waiters.add(waiter);
+      this.notify();
+    });
+  }
+
+  /** Deletes every read model and its checkpoint, then replays the log from position 0. */
+  async rebuild(): Promise<void> {
+    await this.running?.catch(() => undefined);
+    for (const projection of this.projections) await this.readModels.reset(projection.name, projection.collections);
+    this.reached = 0;
+    await this.catchUp();
+  }
+
+  private settleWaiters(): void {
+    for (const waiter of this.waiters) if (this.reached >= waiter.position) waiter.resolve();
+  }
+
+  /** Applies one projection up to the visible head; returns its checkpoint. */
+  private async project(projection: Projection): Promise<number> {
+    const pageSize = this.options.pageSize ?? 500;
+    let checkpoint = await this.readModels.checkpoint(projection.name);
+    for (;;) {
+      const page = await this.events.readAll({ after: checkpoint, limit: pageSize });
+      if (page.events.length === 0) return checkpoint;
+      const session = new BufferedDocSession(this.readModels);
+      for (const event of page.events) await projection.apply(event, session);
+      try {
+        await this.readModels.commit(projection.name, checkpoint, page.next, session.changes());
+        checkpoint = page.next;
+      } catch (error) {
+        if (!(error instanceof CheckpointMovedError)) throw error;
+        checkpoint = await this.readModels.checkpoint(projection.name);
+      }
+      if (page.end) return checkpoint;
+    }
+  }
+}

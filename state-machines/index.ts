@@ -1,0 +1,15 @@
+import type { AnyStateMachine } from 'xstate';
+import { partnerMachine, PARTNER_MACHINE_VERSION } from './partner/partner.machine.js';
+
+export interface RegisteredMachine {
+  id: string;
+  version: number;
+  machine: AnyStateMachine;
+  /** Folder (from the repository root) where its generated diagram is kept. */
+  folder: string;
+}
+
+/** Every process machine, by id: the diagram writer, the verifier and the runner look them up here. */
+export const MACHINES: readonly RegisteredMachine[] = [
+  { id: 'partner', version: PARTNER_MACHINE_VERSION, machine: partnerMachine, folder: 'state-machines/partner' },
+];

@@ -1,0 +1,56 @@
+/**
+ * Partner membership events (ToR ¶12, Annex II). These are both the stored domain events and the events the
+ * machine folds: the machine never sees anything that is not in the log.
+ */
+
+/**
+ * Kinds of organisation a registration names. Only those of the United Nations system may become Partners
+ * (ToR ¶12); the others are listed so that a refusal can say why and point to participation (ToR ¶21).
+ */
+export const UN_SYSTEM_ENTITY_TYPES = [
+  'specialized-agency',
+  'fund-or-programme',
+  'regional-commission',
+  'secretariat-office',
+  'convention-secretariat',
+  'research-and-training-institute',
+  'other-un-entity',
+] as const;
+
+export const NON_UN_ENTITY_TYPES = [
+  'national-government',
+  'local-government',
+  'intergovernmental-organization',
+  'ngo',
+  'private-sector',
+  'academia',
+  'individual',
+] as const;
+
+export const ENTITY_TYPES = [...UN_SYSTEM_ENTITY_TYPES, ...NON_UN_ENTITY_TYPES] as const;
+
+export type UnSystemEntityType = (typeof UN_SYSTEM_ENTITY_TYPES)[number];
+export type EntityType = (typeof ENTITY_TYPES)[number];
+
+export function isUnSystemEntity(type: string): type is UnSystemEntityType {
+  return (UN_SYSTEM_ENTITY_TYPES as readonly string[]).includes(type);
+}
+
+export interface PartnerRegisteredData {
+  partnerId: string;
+  name: string;
+  entityType: UnSystemEntityType;
+  /** The day the organisation expressed its intent to the Secretariat (ToR ¶12, ¶24). */
+  intentExpressedOn: string;
+  /** Where the intent is on record (an email reference, a letter number). */
+  intentReference?: string;
+}
+
+export interface PartnerWithdrawnData {
+  partnerId: string;
+  reason: string;
+}
+
+export type PartnerEvent =
+  | { type: 'PartnerRegistered'; data: PartnerRegisteredData }
+  | { type: 'PartnerWithdrawn'; data: PartnerWithdrawnData };
