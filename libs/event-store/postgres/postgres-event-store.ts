@@ -1,0 +1,390 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { chainEvents, GENESIS_HASH, type NewEvent, type StoredEvent } from '../../envelope/index.js';
+import {
+  checkExpectedRevision,
+  isRetry,
+  normaliseEvent,
+  pageSize,
+  refuseRepeatedIds,
+  type StoredPlace,
+} from '../append-rules.js';
+import { ConcurrencyError } from '../errors.js';
+import type {
+  AppendOptions,
+  AppendResult,
+  EventHandler,
+  EventStore,
+  ReadAllOptions,
+  ReadAllPage,
+  ReadStreamOptions,
+  SubscribeOptions,
+  Subscription,
+} from '../port.js';
+import { LocalSubscriptions } from '../subscription.js';
+
+/**
+ * Global order without skipping in-flight transactions.
+ *
+ * A sequence would hand out positions at insert time but make them visible at commit time, in another order:
+ * a reader that saw position 11 could later find 10 appear behind it and never deliver it. Instead
+ *
+ *   position = (xid8 of the inserting transaction) * 65536 + (index of the event within its append)
+ *
+ * and a reader only returns events whose transaction id lies below the oldest transaction still running
+ * (`pg_snapshot_xmin(pg_current_snapshot())`). Every transaction below that horizon has ended, and a transaction
+ * that starts later receives a larger xid, so no event can ever appear below a position a reader has passed.
+ * The horizon is cluster-wide: any long writing transaction on the server delays (never reorders) delivery.
+ *
+ * Per-stream order follows: an append reads its stream's tail *before* its transaction gets an xid (the xid is
+ * assigned by the INSERT itself), so every earlier revision it chained to was committed by a transaction with a
+ * smaller xid, hence a smaller position; a racing append of the same revision is stopped by UNIQUE(stream, revision).
+ *
+ * Positions stay exact JavaScript numbers while xid8 < 2^37 (137 billion transactions); an append beyond that is
+ * refused rather than rounded. The CHECK ties position to transaction_id so no writer can bypass the scheme.
+ * Visibility in readAll filters on position (equivalent under that CHECK) so the primary key serves the range.
+ */
+const EVENTS_PER_APPEND_LIMIT = 65_535;
+const POSITION_SHIFT = 16;
+
+/** How long readAll and headPosition wait for events committed before the call to clear the horizon. */
+const DEFAULT_VISIBILITY_WAIT_MS = 1000;
+/** Appends with expectedRevision 'any' re-run after losing a race on the stream's next revision, this often. */
+const ANY_REVISION_ATTEMPTS = 25;
+
+const UNIQUE_VIOLATION = '23505';
+
+export interface PostgresEventStoreOptions {
+  connectionString: string;
+  /** Where the events table lives; created if missing. Default `public`. */
+  schema?: string;
+  /** Connections in the pool; default 10. */
+  poolSize?: number;
+  /**
+   * readAll and headPosition answer with everything committed before they were called, waiting up to this long
+   * for older transactions still in flight elsewhere to end (they hold the visibility horizon back); after that
+   * they answer with what is safely visible. Default 1000 ms; 0 never waits.
+   */
+  visibilityWaitMs?: number;
+}
+
+interface EventRow {
+  position: string;
+  id: string;
+  stream: string;
+  revision: string;
+  type: string;
+  data: unknown;
+  metadata: StoredEvent['metadata'];
+  prev_hash: string;
+  hash: string;
+}
+
+const COLUMNS = 'position, id, stream, revision, type, data, metadata, prev_hash, hash';
+
+/**
+ * The multi-instance backend (DESIGN.md §3): several API processes share one database.
+ * Appends are optimistic: the tail and the ids are read in one statement and the events are written by one
+ * INSERT (its own transaction), with the unique constraints deciding any race, so writers of different streams
+ * never wait for each other.
+ */
+export class PostgresEventStore implements EventStore {
+  readonly kind = 'postgres' as const;
+
+  private readonly subscriptions = new LocalSubscriptions();
+  private readonly table: string;
+  private closed = false;
+
+  private constructor(
+    readonly pool: pg.Pool,
+    readonly schema: string,
+    private readonly visibilityWaitMs: number,
+  ) {
+    this.table = `${pg.escapeIdentifier(schema)}.events`;
+  }
+
+  static async open(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
+    const schema = options.schema ?? 'public';
+    const pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10 });
+    // An idle connection the server drops emits 'error' on the pool; the pool discards it and the next query
+    // reconnects, so it must not crash the process as an unhandled 'error' event would.
+    pool.on('error', () => undefined);
+    try {
+      await createSchema(pool, schema);
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+    return new PostgresEventStore(pool, schema, options.visibilityWaitMs ?? DEFAULT_VISIBILITY_WAIT_MS);
+  }
+
+  async append(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    this.assertOpen();
+    if (events.length > EVENTS_PER_APPEND_LIMIT) {
+      throw new RangeError(
+        `an append holds at most ${EVENTS_PER_APPEND_LIMIT} events (the position reserves 16 bits for the index), got ${events.length}; split it`,
+      );
+    }
+    const incoming = events.map(normaliseEvent);
+    refuseRepeatedIds(stream, incoming);
+    const attempts = options.expectedRevision === 'any' ? ANY_REVISION_ATTEMPTS : 2;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const result = await this.tryAppend(stream, incoming, options);
+        if (!result.duplicate && result.events.length > 0) this.subscriptions.notify();
+        return result;
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        // Another writer committed first. Re-running decides what that means with fresh reads: the same ids
+        // → a retry (duplicate) or DuplicateEventIdError; the same revision → ConcurrencyError with the actual
+        // revision; for 'any', simply chain after the new tail.
+        if (attempt >= attempts) {
+          throw new ConcurrencyError(stream, options.expectedRevision, await this.lastRevision(stream));
+        }
+      }
+    }
+  }
+
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    this.assertOpen();
+    const from = options.fromRevision ?? 0;
+    const to = options.toRevision ?? Number.MAX_SAFE_INTEGER;
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${COLUMNS} FROM ${this.table} WHERE stream = $1 AND revision >= $2 AND revision <= $3 ORDER BY revision`,
+      [stream, from, to],
+    );
+    return rows.map(toStoredEvent);
+  }
+
+  async lastRevision(stream: string): Promise<number> {
+    this.assertOpen();
+    const { rows } = await this.pool.query<{ revision: string }>(
+      `SELECT revision FROM ${this.table} WHERE stream = $1 ORDER BY revision DESC LIMIT 1`,
+      [stream],
+    );
+    return rows[0] ? Number(rows[0].revision) : -1;
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<ReadAllPage> {
+    this.assertOpen();
+    const after = options.after ?? 0;
+    const limit = pageSize(options.limit);
+    const events = await this.untilVisible(after, async () => {
+      const { rows } = await this.pool.query<EventRow & Horizon>(
+        `WITH h AS (SELECT ${HORIZON} AS horizon, (SELECT max(position) FROM ${this.table}) AS newest)
+         SELECT h.horizon, h.newest, e.*
+         FROM h LEFT JOIN LATERAL (
+           SELECT ${COLUMNS} FROM ${this.table}
+           WHERE position > $1 AND position < h.horizon ORDER BY position LIMIT $2
+         ) e ON true
+         ORDER BY e.position`,
+        [after, limit],
+      );
+      const page = rows.filter((row) => row.position !== null).map(toStoredEvent);
+      return { value: page, horizon: rows[0]!, settled: page.length === limit };
+    });
+    return { events, next: events.at(-1)?.position ?? after, end: events.length < limit };
+  }
+
+  async headPosition(): Promise<number> {
+    this.assertOpen();
+    return this.untilVisible(0, async () => {
+      const { rows } = await this.pool.query<Horizon & { head: string | null }>(
+        `WITH h AS (SELECT ${HORIZON} AS horizon, (SELECT max(position) FROM ${this.table}) AS newest)
+         SELECT h.horizon, h.newest, (SELECT max(position) FROM ${this.table} WHERE position < h.horizon) AS head
+         FROM h`,
+      );
+      const row = rows[0]!;
+      return { value: row.head === null ? 0 : toPosition(row.head), horizon: row, settled: false };
+    });
+  }
+
+  subscribe(handler: EventHandler, options: SubscribeOptions = {}): Subscription {
+    this.assertOpen();
+    return this.subscriptions.start((page) => this.readAll(page), handler, options);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.subscriptions.stopAll();
+    await this.pool.end();
+  }
+
+  private async tryAppend(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    // One statement, so the ids found and the tail come from the same snapshot: a concurrent identical append
+    // is either seen here (a retry) or collides on insert and is seen on the re-run.
+    const { rows } = await this.pool.query<EventRow & { found: boolean }>(
+      `SELECT true AS found, ${COLUMNS} FROM ${this.table} WHERE id = ANY($2::text[])
+       UNION ALL
+       (SELECT false, ${COLUMNS} FROM ${this.table} WHERE stream = $1 ORDER BY revision DESC LIMIT 1)`,
+      [stream, events.map((event) => event.id)],
+    );
+    const found = new Map<string, StoredEvent>();
+    let tail: StoredEvent | undefined;
+    for (const row of rows) {
+      if (row.found) found.set(row.id, toStoredEvent(row));
+      else tail = toStoredEvent(row);
+    }
+    const lastRevision = tail?.revision ?? -1;
+    if (isRetry(stream, events, found as ReadonlyMap<string, StoredPlace>)) {
+      return { lastRevision, events: events.map(({ id }) => found.get(id)!), duplicate: true };
+    }
+    checkExpectedRevision(stream, options.expectedRevision, lastRevision);
+    if (events.length === 0) return { lastRevision, events: [], duplicate: false };
+
+    const chained = chainEvents(stream, lastRevision, tail?.hash ?? GENESIS_HASH, events);
+    const positions = await this.insert(stream, chained);
+    const stored = chained.map((event): StoredEvent => ({ ...event, position: positions.get(event.id)! }));
+    return { lastRevision: stored.at(-1)!.revision, events: stored, duplicate: false };
+  }
+
+  /** One INSERT = one transaction, whose xid (assigned here, after the tail was read) makes the positions. */
+  private async insert(stream: string, events: readonly Omit<StoredEvent, 'position'>[]): Promise<Map<string, number>> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query<{ id: string; position: string }>(
+        `INSERT INTO ${this.table} (position, id, stream, revision, type, data, metadata, prev_hash, hash)
+         SELECT (pg_current_xact_id()::text::bigint << ${POSITION_SHIFT}) + e.ord - 1,
+                e.id, $1, e.revision, e.type, e.data::json, e.metadata::json, e.prev_hash, e.hash
+         FROM unnest($2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+              WITH ORDINALITY AS e(id, revision, type, data, metadata, prev_hash, hash, ord)
+         RETURNING id, position::text`,
+        [
+          stream,
+          events.map((event) => event.id),
+          events.map((event) => event.revision),
+          events.map((event) => event.type),
+          events.map((event) => JSON.stringify(event.data)),
+          events.map((event) => JSON.stringify(event.metadata)),
+          events.map((event) => event.prevHash),
+          events.map((event) => event.hash),
+        ],
+      );
+      // Checked before COMMIT so an unrepresentable position is never stored.
+      const positions = new Map(rows.map((row) => [row.id, toPosition(row.position)]));
+      await client.query('COMMIT');
+      return positions;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /**
+   * Runs `read` until everything committed when the call began lies below the horizon (or the page is full, or
+   * the wait is over): a process reads its own appends, and a subscription's `caughtUp` covers what was there.
+   */
+  private async untilVisible<T>(
+    after: number,
+    read: () => Promise<{ value: T; horizon: Horizon; settled: boolean }>,
+  ): Promise<T> {
+    const deadline = Date.now() + this.visibilityWaitMs;
+    let target: number | undefined;
+    for (let pause = 1; ; pause = Math.min(pause * 2, 20)) {
+      const { value, horizon, settled } = await read();
+      target ??= horizon.newest === null ? 0 : toPosition(horizon.newest);
+      const visible = target < toPosition(horizon.horizon) || target <= after;
+      if (settled || visible || this.closed || Date.now() >= deadline) return value;
+      await sleep(pause);
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('PostgresEventStore is closed');
+  }
+}
+
+/** The first position no reader may see yet: that of the oldest transaction still running. */
+const HORIZON = `(pg_snapshot_xmin(pg_current_snapshot())::text::bigint << ${POSITION_SHIFT})`;
+
+interface Horizon {
+  horizon: string;
+  newest: string | null;
+}
+
+/**
+ * Creates the schema, table and triggers once, whichever process gets there first. The advisory lock (shared with
+ * the read-model store, keyed by schema) serialises concurrent starts: `IF NOT EXISTS` alone still races on the
+ * catalog's unique indexes.
+ */
+async function createSchema(pool: pg.Pool, schema: string): Promise<void> {
+  const s = pg.escapeIdentifier(schema);
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(`SELECT pg_advisory_xact_lock(hashtext('u4ssc:ddl'), hashtext($1))`, [schema]);
+    // Checked first: CREATE SCHEMA IF NOT EXISTS needs CREATE on the database even when the schema exists.
+    const { rowCount } = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+    if (!rowCount) await client.query(`CREATE SCHEMA ${s}`);
+    await client.query(`
+      CREATE TABLE IF NOT EXISTS ${s}.events (
+        position       bigint PRIMARY KEY,
+        transaction_id xid8   NOT NULL DEFAULT pg_current_xact_id(),
+        id             text   NOT NULL CONSTRAINT events_id_key UNIQUE,
+        stream         text   NOT NULL,
+        revision       bigint NOT NULL CHECK (revision >= 0),
+        type           text   NOT NULL,
+        -- json, not jsonb: json keeps the text as written, jsonb would reorder keys and reject \\u0000.
+        data           json   NOT NULL,
+        metadata       json   NOT NULL,
+        prev_hash      text   NOT NULL,
+        hash           text   NOT NULL,
+        CONSTRAINT events_stream_revision_key UNIQUE (stream, revision),
+        CONSTRAINT events_position_from_transaction
+          CHECK (position >> ${POSITION_SHIFT} = transaction_id::text::bigint)
+      )`);
+    await client.query(`
+      CREATE OR REPLACE FUNCTION ${s}.events_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION 'events are immutable: % on %.% is refused', TG_OP, TG_TABLE_SCHEMA, TG_TABLE_NAME
+          USING ERRCODE = 'restrict_violation', HINT = 'append a correcting event instead';
+      END $$`);
+    // Created only when missing: CREATE OR REPLACE TRIGGER would lock the table against appends at every start.
+    const trigger = await client.query(
+      `SELECT 1 FROM pg_trigger WHERE tgrelid = $1::regclass AND tgname = 'events_immutable'`,
+      [`${s}.events`],
+    );
+    if (!trigger.rowCount) {
+      // Statement-level, so even an UPDATE or DELETE that matches no row is refused; TRUNCATE has no row triggers.
+      await client.query(`
+        CREATE TRIGGER events_immutable BEFORE UPDATE OR DELETE OR TRUNCATE ON ${s}.events
+        FOR EACH STATEMENT EXECUTE FUNCTION ${s}.events_refuse_change()`);
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof pg.DatabaseError && error.code === UNIQUE_VIOLATION;
+}
+
+function toPosition(value: string): number {
+  const position = Number(value);
+  if (!Number.isSafeInteger(position)) {
+    throw new RangeError(`position ${value} is beyond exact JavaScript numbers (xid8 has passed 2^37)`);
+  }
+  return position;
+}
+
+function toStoredEvent(row: EventRow): StoredEvent {
+  return {
+    id: row.id,
+    stream: row.stream,
+    revision: Number(row.revision),
+    position: toPosition(row.position),
+    type: row.type,
+    data: row.data,
+    metadata: row.metadata,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
