@@ -1,0 +1,212 @@
+import Database from 'better-sqlite3';
+import { chainEvents, GENESIS_HASH, type NewEvent, type StoredEvent } from '../../envelope/index.js';
+import {
+  checkExpectedRevision,
+  isRetry,
+  normaliseEvent,
+  pageSize,
+  refuseRepeatedIds,
+  type StoredPlace,
+} from '../append-rules.js';
+import type {
+  AppendOptions,
+  AppendResult,
+  EventHandler,
+  EventStore,
+  ReadAllOptions,
+  ReadAllPage,
+  ReadStreamOptions,
+  SubscribeOptions,
+  Subscription,
+} from '../port.js';
+import { LocalSubscriptions } from '../subscription.js';
+
+export interface SqliteEventStoreOptions {
+  /** How long a writer waits for another process's write transaction before failing; default 5000 ms. */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * The position column is the rowid with AUTOINCREMENT: never reused, even after a failed insert, and because
+ * SQLite admits one writer at a time, positions become visible in commit order, so a reader paging by
+ * position can never pass an event that commits later with a smaller position (the port's "never skips" rule).
+ * UNIQUE(stream, revision) is also the index by stream: its leading column serves every per-stream query.
+ * The triggers make immutability a property of the file, not of this class: any connection is refused.
+ * INSERT OR REPLACE needs its own trigger: the row it deletes does not fire DELETE triggers (unless a connection
+ * turns recursive_triggers on), so it would otherwise rewrite an event in place.
+ */
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  position  INTEGER PRIMARY KEY AUTOINCREMENT,
+  id        TEXT    NOT NULL UNIQUE,
+  stream    TEXT    NOT NULL,
+  revision  INTEGER NOT NULL,
+  type      TEXT    NOT NULL,
+  data      TEXT    NOT NULL,
+  metadata  TEXT    NOT NULL,
+  prev_hash TEXT    NOT NULL,
+  hash      TEXT    NOT NULL,
+  UNIQUE (stream, revision)
+);
+CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'events are immutable: UPDATE is refused'); END;
+CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'events are immutable: DELETE is refused'); END;
+CREATE TRIGGER IF NOT EXISTS events_no_replace BEFORE INSERT ON events
+WHEN EXISTS (
+  SELECT 1 FROM events
+  WHERE position = NEW.position OR id = NEW.id OR (stream = NEW.stream AND revision = NEW.revision)
+)
+BEGIN SELECT RAISE(ABORT, 'events are immutable: REPLACE is refused'); END;
+`;
+
+interface EventRow {
+  position: number;
+  id: string;
+  stream: string;
+  revision: number;
+  type: string;
+  data: string;
+  metadata: string;
+  prev_hash: string;
+  hash: string;
+}
+
+const COLUMNS = 'position, id, stream, revision, type, data, metadata, prev_hash, hash';
+
+/**
+ * The embedded default store: one SQLite file, which several processes (the API and the CLI) may share.
+ * better-sqlite3 is synchronous, so each append is one uninterrupted IMMEDIATE transaction: it takes the write
+ * lock before reading the stream's tail, so the revision check and the insert can't interleave with another
+ * process's append to the same stream.
+ */
+export class SqliteEventStore implements EventStore {
+  readonly kind = 'sqlite' as const;
+
+  private readonly subscriptions = new LocalSubscriptions();
+  private readonly findIds: Database.Statement<[string], EventRow>;
+  private readonly tail: Database.Statement<[string], Pick<EventRow, 'revision' | 'hash'>>;
+  private readonly insert: Database.Statement<[string, string, number, string, string, string, string, string]>;
+  private readonly streamRange: Database.Statement<[string, number, number], EventRow>;
+  private readonly page: Database.Statement<[number, number], EventRow>;
+  private readonly head: Database.Statement<[], { head: number }>;
+  private readonly appendTx: Database.Transaction<
+    (stream: string, events: readonly NewEvent[], options: AppendOptions) => AppendResult
+  >;
+  private closed = false;
+
+  private constructor(readonly db: Database.Database) {
+    this.findIds = db.prepare(`SELECT ${COLUMNS} FROM events WHERE id IN (SELECT value FROM json_each(?))`);
+    this.tail = db.prepare('SELECT revision, hash FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1');
+    this.insert = db.prepare(
+      'INSERT INTO events (id, stream, revision, type, data, metadata, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.streamRange = db.prepare(
+      `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? AND revision <= ? ORDER BY revision`,
+    );
+    this.page = db.prepare(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`);
+    this.head = db.prepare('SELECT COALESCE(MAX(position), 0) AS head FROM events');
+    this.appendTx = db.transaction((stream, events, options) => this.appendInTransaction(stream, events, options));
+  }
+
+  static open(file: string, options: SqliteEventStoreOptions = {}): SqliteEventStore {
+    const db = new Database(file);
+    try {
+      // busy_timeout first: switching to WAL and creating the schema may wait for another process's lock.
+      db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
+      db.pragma('journal_mode = WAL');
+      // FULL: an append acknowledged to a writer survives power loss, not only a process crash.
+      db.pragma('synchronous = FULL');
+      db.transaction(() => db.exec(SCHEMA)).immediate();
+      return new SqliteEventStore(db);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+
+  async append(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    const result = this.appendTx.immediate(stream, events.map(normaliseEvent), options);
+    if (!result.duplicate && result.events.length > 0) this.subscriptions.notify();
+    return result;
+  }
+
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    const from = options.fromRevision ?? 0;
+    const to = options.toRevision ?? Number.MAX_SAFE_INTEGER;
+    return this.streamRange.all(stream, from, to).map(toStoredEvent);
+  }
+
+  async lastRevision(stream: string): Promise<number> {
+    return this.tail.get(stream)?.revision ?? -1;
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<ReadAllPage> {
+    const after = options.after ?? 0;
+    const limit = pageSize(options.limit);
+    const events = this.page.all(after, limit).map(toStoredEvent);
+    return { events, next: events.at(-1)?.position ?? after, end: events.length < limit };
+  }
+
+  async headPosition(): Promise<number> {
+    return this.head.get()!.head;
+  }
+
+  subscribe(handler: EventHandler, options: SubscribeOptions = {}): Subscription {
+    if (this.closed) throw new Error('SqliteEventStore is closed');
+    return this.subscriptions.start((page) => this.readAll(page), handler, options);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.subscriptions.stopAll();
+    this.db.close();
+  }
+
+  private appendInTransaction(stream: string, events: readonly NewEvent[], options: AppendOptions): AppendResult {
+    refuseRepeatedIds(stream, events);
+    const found = new Map<string, EventRow>();
+    if (events.length > 0) {
+      for (const row of this.findIds.all(JSON.stringify(events.map((event) => event.id)))) found.set(row.id, row);
+    }
+    const tail = this.tail.get(stream);
+    if (isRetry(stream, events, found as ReadonlyMap<string, StoredPlace>)) {
+      return {
+        lastRevision: tail!.revision,
+        events: events.map(({ id }) => toStoredEvent(found.get(id)!)),
+        duplicate: true,
+      };
+    }
+    checkExpectedRevision(stream, options.expectedRevision, tail?.revision ?? -1);
+    const chained = chainEvents(stream, tail?.revision ?? -1, tail?.hash ?? GENESIS_HASH, events);
+    const stored = chained.map((event): StoredEvent => {
+      const { lastInsertRowid } = this.insert.run(
+        event.id,
+        event.stream,
+        event.revision,
+        event.type,
+        JSON.stringify(event.data),
+        JSON.stringify(event.metadata),
+        event.prevHash,
+        event.hash,
+      );
+      return { ...event, position: Number(lastInsertRowid) };
+    });
+    return { lastRevision: stored.at(-1)?.revision ?? tail?.revision ?? -1, events: stored, duplicate: false };
+  }
+}
+
+function toStoredEvent(row: EventRow): StoredEvent {
+  return {
+    id: row.id,
+    stream: row.stream,
+    revision: row.revision,
+    position: row.position,
+    type: row.type,
+    data: JSON.parse(row.data) as unknown,
+    metadata: JSON.parse(row.metadata) as StoredEvent['metadata'],
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
