@@ -11,8 +11,8 @@ export interface RegisterPartner {
   partnerId: string;
   name: string;
   entityType: EntityType;
-  intentExpressedOn: string;
-  intentReference?: string;
+  intentReference: string;
+  intentExpressedOn?: string;
 }
 
 export interface WithdrawPartner {
@@ -40,7 +40,7 @@ export function decideRegister(command: RegisterPartner, actor: Actor, now: Date
         { clauses: ['¶12', '¶21'], field: 'entityType' },
       );
     }
-    if (command.intentExpressedOn.slice(0, 10) > now.toISOString().slice(0, 10)) {
+    if (command.intentExpressedOn && command.intentExpressedOn.slice(0, 10) > now.toISOString().slice(0, 10)) {
       throw new InvalidCommandError(
         `intentExpressedOn ${command.intentExpressedOn} is in the future: a Partner is registered upon an intent already expressed (ToR ¶12)`,
         { clauses: ['¶12'], field: 'intentExpressedOn' },
@@ -50,8 +50,8 @@ export function decideRegister(command: RegisterPartner, actor: Actor, now: Date
       partnerId: command.partnerId,
       name: command.name,
       entityType: command.entityType,
-      intentExpressedOn: command.intentExpressedOn,
-      ...(command.intentReference ? { intentReference: command.intentReference } : {}),
+      intentReference: command.intentReference,
+      ...(command.intentExpressedOn ? { intentExpressedOn: command.intentExpressedOn } : {}),
     };
     return [{ type: 'PartnerRegistered', data }];
   };

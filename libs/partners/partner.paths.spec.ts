@@ -13,7 +13,7 @@ const secretariat = { id: 'sec-1', role: 'secretariat' };
 const modelEvents: PartnerMachineEvent[] = [
   {
     type: 'PartnerRegistered',
-    data: { partnerId: 'FAO', name: 'FAO', entityType: 'specialized-agency', intentExpressedOn: '2025-12-01' },
+    data: { partnerId: 'FAO', name: 'FAO', entityType: 'specialized-agency', intentReference: 'letter 2025-12-01', intentExpressedOn: '2025-12-01' },
     meta: { occurredAt: '2026-01-01T00:00:00.000Z', actor: secretariat },
   },
   {
@@ -27,7 +27,7 @@ const modelEvents: PartnerMachineEvent[] = [
 function commandFor(type: string, clock: ManualClock): Decide {
   return type === 'PartnerRegistered'
     ? decideRegister(
-        { partnerId: 'FAO', name: 'FAO', entityType: 'specialized-agency', intentExpressedOn: '2025-12-01' },
+        { partnerId: 'FAO', name: 'FAO', entityType: 'specialized-agency', intentReference: 'letter 2025-12-01', intentExpressedOn: '2025-12-01' },
         secretariat,
         clock.now(),
       )
@@ -47,7 +47,7 @@ describe('partner process: every simple path of the machine, through the runner'
     );
   });
 
-  it.each(paths.map((path) => [path.steps.map((step) => step.event.type).filter((type) => type !== 'xstate.init').join(' → ') || '(start: unregistered)', path] as const))(
+  it.each(paths.map((path) => [path.steps.map((step): string => step.event.type).filter((type) => type !== 'xstate.init').join(' → ') || '(start: unregistered)', path] as const))(
     '%s',
     async (_name, path) => {
       const store = new MemoryEventStore();

@@ -3,8 +3,8 @@ import type { EntityType } from '../../state-machines/partner/partner.events.js'
 export interface MembershipPeriodView {
   from: string;
   to: string | null;
-  intentExpressedOn: string;
-  intentReference?: string;
+  intentReference: string;
+  intentExpressedOn?: string;
   registeredBy: string;
   withdrawnBy?: string;
   withdrawalReason?: string;

@@ -21,8 +21,8 @@ export const partnersProjection: Projection = {
         const period = {
           from: at,
           to: null,
-          intentExpressedOn,
-          ...(intentReference ? { intentReference } : {}),
+          intentReference,
+          ...(intentExpressedOn ? { intentExpressedOn } : {}),
           registeredBy: by,
         };
         docs.put(PARTNERS_COLLECTION, id, {

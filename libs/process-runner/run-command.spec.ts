@@ -9,36 +9,32 @@ import { loadProcess } from './load-process.js';
 import type { ProcessDefinition } from './process-definition.js';
 import { runCommand } from './run-command.js';
 
-type TallyEvent = { type: 'Counted'; data: { by: number }; meta: unknown } | { type: 'Sealed'; data: object; meta: unknown };
+type TallyEvent = { type: 'Counted'; data: { by: number } } | { type: 'Sealed'; data: object };
 
-const tallyV1 = setup({ types: { context: {} as { total: number }, events: {} as TallyEvent } }).createMachine({
-  id: 'tally',
-  initial: 'open',
-  context: { total: 0 },
-  states: {
-    open: {
-      on: {
-        Counted: { actions: assign(({ context, event }) => ({ total: context.total + (event as { data: { by: number } }).data.by })), meta: { clauses: ['¶13(b)'] } },
-        Sealed: { target: 'sealed', meta: { clauses: ['¶19'] } },
+/** A small process for the runner's tests; `multiplier` makes a second, incompatible machine version. */
+function tallyMachine(multiplier: number) {
+  return setup({ types: { context: {} as { total: number }, events: {} as TallyEvent } }).createMachine({
+    id: 'tally',
+    initial: 'open',
+    context: { total: 0 },
+    states: {
+      open: {
+        on: {
+          Counted: {
+            actions: assign(({ context, event }) => ({ total: context.total + multiplier * event.data.by })),
+            meta: { clauses: ['¶13(b)'] },
+          },
+          Sealed: { target: 'sealed', meta: { clauses: ['¶19'] } },
+        },
       },
+      sealed: { type: 'final' },
     },
-    sealed: { type: 'final' },
-  },
-});
+  });
+}
 
+const tallyV1 = tallyMachine(1);
 // Version 2 counts double: a stream pinned to v1 must keep folding with v1.
-const tallyV2Doubling = setup({ types: { context: {} as { total: number }, events: {} as TallyEvent } }).createMachine({
-  ...tallyV1.config,
-  states: {
-    open: {
-      on: {
-        Counted: { actions: assign(({ context, event }) => ({ total: context.total + 2 * (event as { data: { by: number } }).data.by })) },
-        Sealed: { target: 'sealed' },
-      },
-    },
-    sealed: { type: 'final' },
-  },
-} as never);
+const tallyV2Doubling = tallyMachine(2);
 
 const definition: ProcessDefinition = {
   id: 'tally',

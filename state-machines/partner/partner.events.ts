@@ -40,10 +40,10 @@ export interface PartnerRegisteredData {
   partnerId: string;
   name: string;
   entityType: UnSystemEntityType;
-  /** The day the organisation expressed its intent to the Secretariat (ToR ¶12, ¶24). */
-  intentExpressedOn: string;
-  /** Where the intent is on record (an email reference, a letter number). */
-  intentReference?: string;
+  /** Where the intent to join is on record (ToR ¶12, ¶24): a letter, an email, or "ToR Annex II". */
+  intentReference: string;
+  /** The day the organisation expressed its intent, when known. */
+  intentExpressedOn?: string;
 }
 
 export interface PartnerWithdrawnData {

@@ -5,7 +5,7 @@ import { partnerMachine, type PartnerMachineEvent } from './partner.machine.js';
 const meta = (occurredAt: string) => ({ occurredAt, actor: { id: 'sec-1', role: 'secretariat' } });
 const registered = (at: string): PartnerMachineEvent => ({
   type: 'PartnerRegistered',
-  data: { partnerId: 'FAO', name: 'FAO', entityType: 'specialized-agency', intentExpressedOn: '2025-12-01' },
+  data: { partnerId: 'FAO', name: 'FAO', entityType: 'specialized-agency', intentReference: 'letter 2025-12-01', intentExpressedOn: '2025-12-01' },
   meta: meta(at),
 });
 const withdrawn = (at: string): PartnerMachineEvent => ({

@@ -1,0 +1,40 @@
+import { Logger, Module, type DynamicModule } from '@nestjs/common';
+import { authProviders } from '../../libs/auth/index.js';
+import type { AppConfig } from '../../libs/config/index.js';
+import { EngineModule, type Stores } from '../../libs/engine/index.js';
+import { httpProviders } from '../../libs/http/index.js';
+import type { Clock } from '../../libs/kernel/clock.js';
+import { APP_CONFIG } from '../../libs/kernel/tokens.js';
+import { PartnersModule, partnersProjection } from '../../libs/partners/index.js';
+import { HealthController } from './health.controller.js';
+import { PartnersController } from './partners/partners.controller.js';
+
+export interface ApiOptions {
+  config: AppConfig;
+  stores: Stores;
+  clock?: Clock;
+}
+
+/** Every read model the engine keeps, in one list: the projector runs them, `u4ssc rebuild` rebuilds them. */
+export const PROJECTIONS = [partnersProjection];
+
+@Module({})
+export class AppModule {
+  static forRoot(options: ApiOptions): DynamicModule {
+    const logger = new Logger('Projector');
+    return {
+      module: AppModule,
+      imports: [
+        EngineModule.forRoot({
+          stores: options.stores,
+          projections: PROJECTIONS,
+          clock: options.clock,
+          onProjectorError: (error) => logger.error(error instanceof Error ? error.stack : String(error)),
+        }),
+        PartnersModule,
+      ],
+      controllers: [HealthController, PartnersController],
+      providers: [{ provide: APP_CONFIG, useValue: options.config }, ...authProviders(), ...httpProviders()],
+    };
+  }
+}

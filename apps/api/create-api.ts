@@ -1,0 +1,15 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { configureHttpApp } from '../../libs/http/index.js';
+import { AppModule, type ApiOptions } from './app.module.js';
+
+/** Builds the HTTP application (not yet listening): `u4ssc serve` and the e2e tests both start it from here. */
+export async function createApi(options: ApiOptions): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), {
+    bodyParser: false,
+    logger: process.env.U4SSC_LOG === 'silent' ? false : ['error', 'warn', 'log'],
+  });
+  configureHttpApp(app);
+  app.enableShutdownHooks();
+  return app;
+}

@@ -1,0 +1,48 @@
+import 'reflect-metadata';
+import { ConfigError } from '../../libs/config/index.js';
+import { partnersCommand } from './commands/partners.js';
+import { rebuildCommand } from './commands/rebuild.js';
+import { serveCommand } from './commands/serve.js';
+import { tokenCommand } from './commands/token.js';
+import { verifyCommand } from './commands/verify.js';
+import { UsageError } from './usage-error.js';
+
+const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; summary: string }> = {
+  serve: { run: serveCommand, summary: 'start the HTTP API on the configured store' },
+  token: { run: tokenCommand, summary: 'print a local bearer token: --sub ID --role ROLE [--org PARTNER] [--name N] [--expires 12h]' },
+  verify: { run: verifyCommand, summary: 'check the whole log: hashes, chain links, revisions, positions [--json]' },
+  rebuild: { run: rebuildCommand, summary: 'drop every read model and replay the log from position 0' },
+  partners: { run: partnersCommand, summary: 'partners list [--at ISO] | partners load-annex-ii [--file F] [--as ID]' },
+};
+
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, { summary }]) => `  ${name.padEnd(9)} ${summary}`);
+  return `usage: u4ssc <command> [options]\n\n${lines.join('\n')}\n\nConfiguration comes from the environment (U4SSC_STORE, U4SSC_SQLITE_FILE, U4SSC_DATABASE_URL, PORT, ...), as for the API.`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`u4ssc: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof UsageError) {
+      console.error(`u4ssc ${name}: ${error.message}`);
+      return 2;
+    }
+    console.error(`u4ssc ${name}: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}
+
+const code = await main(process.argv.slice(2));
+// `serve` keeps running; every other command ends here with its exit code.
+if (code !== -1) process.exit(code);

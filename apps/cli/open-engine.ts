@@ -1,0 +1,27 @@
+import { NestFactory } from '@nestjs/core';
+import { Module, type INestApplicationContext } from '@nestjs/common';
+import { loadConfig, type AppConfig } from '../../libs/config/index.js';
+import { EngineModule, openStores, type Stores } from '../../libs/engine/index.js';
+import { PartnersModule } from '../../libs/partners/index.js';
+import { PROJECTIONS } from '../api/app.module.js';
+
+export interface OpenedEngine {
+  config: AppConfig;
+  stores: Stores;
+  app: INestApplicationContext;
+}
+
+/**
+ * The engine's modules without HTTP, on the store the configuration names: CLI commands go through the same
+ * command bus and runner as the API. The projector runs on demand (after each command), not in the background.
+ */
+export async function openEngine(): Promise<OpenedEngine> {
+  const config = loadConfig();
+  const stores = await openStores(config);
+  @Module({
+    imports: [EngineModule.forRoot({ stores, projections: PROJECTIONS, runProjector: false }), PartnersModule],
+  })
+  class CliModule {}
+  const app = await NestFactory.createApplicationContext(CliModule, { logger: ['error', 'warn'] });
+  return { config, stores, app };
+}
