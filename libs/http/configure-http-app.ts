@@ -1,0 +1,53 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { JSON_MEDIA_TYPES, jsonBodiesOnly } from './json-bodies-only.js';
+import { ProblemDetailsFilter } from './problem-details.filter.js';
+import { createValidationPipe } from './validation-pipe.js';
+
+export interface HttpAppOptions {
+  /** Largest JSON body accepted (body-parser syntax: '100kb', '1mb'); larger ones get 413. */
+  bodyLimit?: string;
+  /** OpenAPI document title and version. */
+  title?: string;
+  version?: string;
+  description?: string;
+}
+
+export const BEARER_SCHEME = 'bearer';
+
+/**
+ * Installs the HTTP conventions of DESIGN.md §4 on an app: JSON bodies only (415 otherwise) up to `bodyLimit`
+ * (413 beyond), RFC 9457 problems for every error, the validation pipe, and OpenAPI at `/docs` (JSON at
+ * `/docs-json`) with bearer auth declared for every route except @Public() ones.
+ *
+ * Create the app with Nest's own parsers off, so no urlencoded parser and no second JSON parser run:
+ *
+ *   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false });
+ *   configureHttpApp(app);
+ *   await app.listen(port);
+ *
+ * Call it before `init()`/`listen()`: Nest registers its unknown-route and error handlers at init, and they
+ * must come after this parser. The guard and the idempotency interceptor need injection and are providers
+ * instead (`authProviders()`, `IdempotencyInterceptor` as APP_INTERCEPTOR).
+ */
+export function configureHttpApp(app: NestExpressApplication, options: HttpAppOptions = {}): NestExpressApplication {
+  app.use(jsonBodiesOnly);
+  // Not strict: body-parser would call `null` or `"text"` invalid JSON, which they are not; the validation pipe
+  // answers instead that a DTO body must be an object.
+  app.useBodyParser('json', { limit: options.bodyLimit ?? '100kb', type: JSON_MEDIA_TYPES, strict: false });
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.useGlobalPipes(createValidationPipe());
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle(options.title ?? 'U4SSC governance engine')
+      .setVersion(options.version ?? '1')
+      .setDescription(options.description ?? 'Errors are RFC 9457 application/problem+json documents.')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, BEARER_SCHEME)
+      .addSecurityRequirements(BEARER_SCHEME)
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  return app;
+}
