@@ -130,7 +130,7 @@ describe('AuthGuard', () => {
     const foreign = await new SignJWT({ roles: ['secretariat'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('person-1')
       .setIssuer('someone-else').setExpirationTime('1h').sign(new TextEncoder().encode(SECRET));
     const response = await request(app.getHttpServer()).get('/t/me').set('Authorization', `Bearer ${foreign}`);
-    expect401(response, /"iss" claim is not acceptable/);
+    expect401(response, /"iss" claim does not match what this service expects/);
   });
 
   it.each([

@@ -64,7 +64,8 @@ export function createTokenVerifier(config: AppConfig): TokenVerifier {
 function asTokenRejection(error: unknown): TokenRejectedError | undefined {
   if (error instanceof errors.JWTExpired) return new TokenRejectedError('the token has expired', 'expired');
   if (error instanceof errors.JWTClaimValidationFailed) {
-    return new TokenRejectedError(`the token's "${error.claim}" claim is not acceptable (${error.reason})`, 'invalid');
+    const problem = error.reason === 'missing' ? 'is missing' : error.reason === 'invalid' ? 'is malformed' : 'does not match what this service expects';
+    return new TokenRejectedError(`the token's "${error.claim}" claim ${problem}`, 'invalid');
   }
   if (error instanceof errors.JWSSignatureVerificationFailed) {
     return new TokenRejectedError('the token signature does not verify', 'invalid');
