@@ -50,7 +50,7 @@ const POSITION_SHIFT = 16;
 /** How long readAll and headPosition wait for events committed before the call to clear the horizon. */
 const DEFAULT_VISIBILITY_WAIT_MS = 1000;
 /** Appends with expectedRevision 'any' re-run after losing a race on the stream's next revision, this often. */
-const ANY_REVISION_ATTEMPTS = 25;
+const ANY_REVISION_ATTEMPTS = 10;
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -84,9 +84,9 @@ const COLUMNS = 'position, id, stream, revision, type, data, metadata, prev_hash
 
 /**
  * The multi-instance backend (DESIGN.md §3): several API processes share one database.
- * Appends are optimistic: the tail and the ids are read in one statement and the events are written by one
- * INSERT (its own transaction), with the unique constraints deciding any race, so writers of different streams
- * never wait for each other.
+ * Appends are optimistic: the tail and the ids are read in one statement and the events written by one INSERT,
+ * with the unique constraints deciding any race, so writers of different streams never wait for each other.
+ * Only 'any' appends (which must succeed, not fail fast) queue on a per-stream advisory lock.
  */
 export class PostgresEventStore implements EventStore {
   readonly kind = 'postgres' as const;
@@ -130,7 +130,9 @@ export class PostgresEventStore implements EventStore {
     const attempts = options.expectedRevision === 'any' ? ANY_REVISION_ATTEMPTS : 2;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const result = await this.tryAppend(stream, incoming, options);
+        // 'any' writers, and anyone who just lost a race, queue on the stream rather than race again.
+        const queue = options.expectedRevision === 'any' || attempt > 1;
+        const result = await this.tryAppend(stream, incoming, options, queue);
         if (!result.duplicate && result.events.length > 0) this.subscriptions.notify();
         return result;
       } catch (error) {
@@ -211,10 +213,44 @@ export class PostgresEventStore implements EventStore {
     await this.pool.end();
   }
 
-  private async tryAppend(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
+  /**
+   * One transaction: [lock] → look (ids and tail) → decide → INSERT → COMMIT. Nothing before the INSERT assigns an
+   * xid (an advisory lock does not), which is what keeps positions in revision order within a stream.
+   */
+  private async tryAppend(
+    stream: string,
+    events: readonly NewEvent[],
+    options: AppendOptions,
+    queue: boolean,
+  ): Promise<AppendResult> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      if (queue) {
+        // Writers that would otherwise spin on the same revision wait their turn instead; the lock is released
+        // after the holder's commit is visible, so the look below sees it. Other streams never wait.
+        await client.query(`SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))`, [`u4ssc:append:${this.schema}`, stream]);
+      }
+      const result = await this.appendInTransaction(client, stream, events, options);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  private async appendInTransaction(
+    client: pg.PoolClient,
+    stream: string,
+    events: readonly NewEvent[],
+    options: AppendOptions,
+  ): Promise<AppendResult> {
     // One statement, so the ids found and the tail come from the same snapshot: a concurrent identical append
     // is either seen here (a retry) or collides on insert and is seen on the re-run.
-    const { rows } = await this.pool.query<EventRow & { found: boolean }>(
+    const { rows } = await client.query<EventRow & { found: boolean }>(
       `SELECT true AS found, ${COLUMNS} FROM ${this.table} WHERE id = ANY($2::text[])
        UNION ALL
        (SELECT false, ${COLUMNS} FROM ${this.table} WHERE stream = $1 ORDER BY revision DESC LIMIT 1)`,
@@ -234,44 +270,29 @@ export class PostgresEventStore implements EventStore {
     if (events.length === 0) return { lastRevision, events: [], duplicate: false };
 
     const chained = chainEvents(stream, lastRevision, tail?.hash ?? GENESIS_HASH, events);
-    const positions = await this.insert(stream, chained);
+    // The INSERT assigns this transaction's xid, after the tail was read: see the note at the top of the file.
+    const inserted = await client.query<{ id: string; position: string }>(
+      `INSERT INTO ${this.table} (position, id, stream, revision, type, data, metadata, prev_hash, hash)
+       SELECT (pg_current_xact_id()::text::bigint << ${POSITION_SHIFT}) + e.ord - 1,
+              e.id, $1, e.revision, e.type, e.data::json, e.metadata::json, e.prev_hash, e.hash
+       FROM unnest($2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+            WITH ORDINALITY AS e(id, revision, type, data, metadata, prev_hash, hash, ord)
+       RETURNING id, position::text`,
+      [
+        stream,
+        chained.map((event) => event.id),
+        chained.map((event) => event.revision),
+        chained.map((event) => event.type),
+        chained.map((event) => JSON.stringify(event.data)),
+        chained.map((event) => JSON.stringify(event.metadata)),
+        chained.map((event) => event.prevHash),
+        chained.map((event) => event.hash),
+      ],
+    );
+    // Converted before COMMIT, so a position beyond exact numbers throws and is never stored.
+    const positions = new Map(inserted.rows.map((row) => [row.id, toPosition(row.position)]));
     const stored = chained.map((event): StoredEvent => ({ ...event, position: positions.get(event.id)! }));
     return { lastRevision: stored.at(-1)!.revision, events: stored, duplicate: false };
-  }
-
-  /** One INSERT = one transaction, whose xid (assigned here, after the tail was read) makes the positions. */
-  private async insert(stream: string, events: readonly Omit<StoredEvent, 'position'>[]): Promise<Map<string, number>> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const { rows } = await client.query<{ id: string; position: string }>(
-        `INSERT INTO ${this.table} (position, id, stream, revision, type, data, metadata, prev_hash, hash)
-         SELECT (pg_current_xact_id()::text::bigint << ${POSITION_SHIFT}) + e.ord - 1,
-                e.id, $1, e.revision, e.type, e.data::json, e.metadata::json, e.prev_hash, e.hash
-         FROM unnest($2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
-              WITH ORDINALITY AS e(id, revision, type, data, metadata, prev_hash, hash, ord)
-         RETURNING id, position::text`,
-        [
-          stream,
-          events.map((event) => event.id),
-          events.map((event) => event.revision),
-          events.map((event) => event.type),
-          events.map((event) => JSON.stringify(event.data)),
-          events.map((event) => JSON.stringify(event.metadata)),
-          events.map((event) => event.prevHash),
-          events.map((event) => event.hash),
-        ],
-      );
-      // Checked before COMMIT so an unrepresentable position is never stored.
-      const positions = new Map(rows.map((row) => [row.id, toPosition(row.position)]));
-      await client.query('COMMIT');
-      return positions;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
   }
 
   /**

@@ -52,7 +52,7 @@ export function describePostgres(name: string, fn: () => void): void {
     return;
   }
   const reason = probe.reason;
-  if (process.env.CI) {
+  if (underCi()) {
     describe(name, () => {
       it('reaches the PostgreSQL test server', () => {
         throw new Error(`PostgreSQL suite "${name}" cannot run under CI: ${reason}`);
@@ -62,6 +62,12 @@ export function describePostgres(name: string, fn: () => void): void {
   }
   console.warn(`PostgreSQL suite skipped: ${reason} (set ${TEST_DATABASE_URL_VARIABLE} or run .ci/ensure-postgres.sh)`);
   describe.skip(name, fn);
+}
+
+/** CI systems set CI=true (or 1); an explicit false or 0 is a developer opting out. */
+function underCi(): boolean {
+  const ci = process.env.CI;
+  return ci !== undefined && ci !== '' && !/^(false|0)$/i.test(ci);
 }
 
 /** A schema name no other fixture will pick: lower case, so it never needs quoting in psql by hand. */
