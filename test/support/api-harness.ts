@@ -1,0 +1,40 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { join } from 'node:path';
+import { issueLocalToken, type Role } from '../../libs/auth/index.js';
+import { loadConfig, type AppConfig } from '../../libs/config/index.js';
+import { openStores, type Stores } from '../../libs/engine/index.js';
+import type { Clock } from '../../libs/kernel/clock.js';
+import { createApi } from '../../apps/api/create-api.js';
+
+export const TEST_SECRET = 'test-secret-of-at-least-thirty-two-characters';
+
+export interface ApiHarness {
+  app: NestExpressApplication;
+  /** The app's HTTP server (supertest opens a real connection to it). */
+  server: ReturnType<NestExpressApplication['getHttpServer']>;
+  config: AppConfig;
+  stores: Stores;
+  token(sub: string, roles: Role[], extra?: { org?: string; name?: string; expiresIn?: string }): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** The real API on a real SQLite file in `dir` (or in memory), as `u4ssc serve` builds it. */
+export async function startApi(options: { dir?: string; store?: 'sqlite' | 'memory'; clock?: Clock }): Promise<ApiHarness> {
+  const config = loadConfig({
+    U4SSC_STORE: options.store ?? 'sqlite',
+    U4SSC_SQLITE_FILE: join(options.dir ?? '.', 'u4ssc.sqlite'),
+    U4SSC_TOKEN_SECRET: TEST_SECRET,
+  });
+  const stores = await openStores(config);
+  const app = await createApi({ config, stores, clock: options.clock });
+  await app.init();
+  return {
+    app,
+    server: app.getHttpServer(),
+    config,
+    stores,
+    token: (sub, roles, extra = {}) =>
+      issueLocalToken(TEST_SECRET, { sub, roles, org: extra.org, name: extra.name }, { expiresIn: extra.expiresIn ?? '1h' }),
+    close: () => app.close(),
+  };
+}
