@@ -54,7 +54,9 @@ describe('startPollingSubscription', () => {
 
   it('reads in pages and resolves caughtUp only after the whole backlog', async () => {
     const store = new MemoryEventStore();
-    for (let batch = 0; batch < 3; batch += 1) await store.append(`s${batch}`, testEvents(400), { expectedRevision: 'no-stream' });
+    for (let batch = 0; batch < 3; batch += 1) {
+      await store.append(`s${batch}`, testEvents(400), { expectedRevision: 'no-stream' });
+    }
     const reads: ReadAllOptions[] = [];
     const seen: StoredEvent[] = [];
     const subscription = startPollingSubscription(

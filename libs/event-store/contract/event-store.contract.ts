@@ -174,9 +174,8 @@ export function describeEventStoreContract(name: string, open: () => Promise<Eve
           expect(error).toBeInstanceOf(DuplicateEventIdError);
         }
         const repeated = testEvent();
-        expect(await failure(store.append('new', [repeated, repeated], { expectedRevision: 'any' }))).toBeInstanceOf(
-          DuplicateEventIdError,
-        );
+        const twice = await failure(store.append('new', [repeated, repeated], { expectedRevision: 'any' }));
+        expect(twice).toBeInstanceOf(DuplicateEventIdError);
 
         expect(await store.headPosition()).toBe(head);
         expect(await readWholeLog(store)).toEqual(before);
@@ -398,7 +397,15 @@ export function describeEventStoreContract(name: string, open: () => Promise<Eve
         const events: NewEvent[] = [
           testEvent({
             type: 'PartnerRegistered',
-            data: { name: 'ITU', tags: ['a', 'b'], founded: 1865, share: 0.25, active: true, parent: null, nested: { deep: [1, [2, [3]]] } },
+            data: {
+              name: 'ITU',
+              tags: ['a', 'b'],
+              founded: 1865,
+              share: 0.25,
+              active: true,
+              parent: null,
+              nested: { deep: [1, [2, [3]]] },
+            },
             metadata: testMetadata({ clauses: ['¶12', '¶13(b)'], imported: true }),
           }),
           testEvent({

@@ -99,7 +99,8 @@ export class SqliteEventStore implements EventStore {
     this.findIds = db.prepare(`SELECT ${COLUMNS} FROM events WHERE id IN (SELECT value FROM json_each(?))`);
     this.tail = db.prepare('SELECT revision, hash FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1');
     this.insert = db.prepare(
-      'INSERT INTO events (id, stream, revision, type, data, metadata, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      `INSERT INTO events (id, stream, revision, type, data, metadata, prev_hash, hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.streamRange = db.prepare(
       `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? AND revision <= ? ORDER BY revision`,
