@@ -172,7 +172,15 @@ describePostgres('PostgresEventStore', () => {
       const inserted = await writer.query<{ position: string }>(
         `INSERT INTO ${table} (position, id, stream, revision, type, data, metadata, prev_hash, hash)
          VALUES ((pg_current_xact_id()::text::bigint << 16), $1, $2, 0, $3, $4, $5, $6, $7) RETURNING position`,
-        [slow!.id, slow!.stream, slow!.type, JSON.stringify(slow!.data), JSON.stringify(slow!.metadata), slow!.prevHash, slow!.hash],
+        [
+          slow!.id,
+          slow!.stream,
+          slow!.type,
+          JSON.stringify(slow!.data),
+          JSON.stringify(slow!.metadata),
+          slow!.prevHash,
+          slow!.hash,
+        ],
       );
       const slowPosition = Number(inserted.rows[0]!.position);
 

@@ -122,7 +122,8 @@ export class PostgresEventStore implements EventStore {
     this.assertOpen();
     if (events.length > EVENTS_PER_APPEND_LIMIT) {
       throw new RangeError(
-        `an append holds at most ${EVENTS_PER_APPEND_LIMIT} events (the position reserves 16 bits for the index), got ${events.length}; split it`,
+        `an append holds at most ${EVENTS_PER_APPEND_LIMIT} events (the position reserves 16 bits for the index), ` +
+          `got ${events.length}; split it`,
       );
     }
     const incoming = events.map(normaliseEvent);
@@ -229,7 +230,10 @@ export class PostgresEventStore implements EventStore {
       if (queue) {
         // Writers that would otherwise spin on the same revision wait their turn instead; the lock is released
         // after the holder's commit is visible, so the look below sees it. Other streams never wait.
-        await client.query(`SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))`, [`u4ssc:append:${this.schema}`, stream]);
+        await client.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [
+          `u4ssc:append:${this.schema}`,
+          stream,
+        ]);
       }
       const result = await this.appendInTransaction(client, stream, events, options);
       await client.query('COMMIT');

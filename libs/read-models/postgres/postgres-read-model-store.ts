@@ -105,7 +105,8 @@ export class PostgresReadModelStore implements ReadModelStore {
         const created =
           from === 0
             ? await client.query(
-                `INSERT INTO ${this.checkpoints} (projector, position) VALUES ($1, $2) ON CONFLICT (projector) DO NOTHING`,
+                `INSERT INTO ${this.checkpoints} (projector, position) VALUES ($1, $2)
+                 ON CONFLICT (projector) DO NOTHING`,
                 [projector, to],
               )
             : undefined;
@@ -127,7 +128,8 @@ export class PostgresReadModelStore implements ReadModelStore {
       if (upserts.collections.length > 0) {
         await client.query(
           `INSERT INTO ${this.docs} (collection, id, doc)
-           SELECT c.collection, c.id, c.doc::json FROM unnest($1::text[], $2::text[], $3::text[]) AS c(collection, id, doc)
+           SELECT c.collection, c.id, c.doc::json
+           FROM unnest($1::text[], $2::text[], $3::text[]) AS c(collection, id, doc)
            ON CONFLICT (collection, id) DO UPDATE SET doc = EXCLUDED.doc`,
           [upserts.collections, upserts.ids, upserts.docs],
         );
@@ -165,7 +167,13 @@ export class PostgresReadModelStore implements ReadModelStore {
     );
     const row = rows[0];
     if (!row) return undefined;
-    return { key: row.key, requestHash: row.request_hash, status: row.status, body: row.body, createdAt: row.created_at };
+    return {
+      key: row.key,
+      requestHash: row.request_hash,
+      status: row.status,
+      body: row.body,
+      createdAt: row.created_at,
+    };
   }
 
   async putIdempotency(record: IdempotencyRecord): Promise<boolean> {
