@@ -88,7 +88,7 @@ describe('Partner register over HTTP (ToR ¶12, Annex II) on a SQLite file', () 
 
   it('answers 404 for an unknown Partner, and 400 for a bad `at`', async () => {
     const missing = await request(api.server).get('/v1/partners/WHO').set('Authorization', auditor).expect(404);
-    expect(missing.body.detail).toMatch(/no Partner "WHO"/);
+    expect(missing.body.detail).toMatch(/no Partner "WHO" is in the register/i);
     const bad = await request(api.server).get('/v1/partners?at=yesterday').set('Authorization', auditor).expect(400);
     expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'at' })]);
   });

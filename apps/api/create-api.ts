@@ -4,10 +4,11 @@ import { configureHttpApp } from '../../libs/http/index.js';
 import { AppModule, type ApiOptions } from './app.module.js';
 
 /** Builds the HTTP application (not yet listening): `u4ssc serve` and the e2e tests both start it from here. */
-export async function createApi(options: ApiOptions): Promise<NestExpressApplication> {
+export async function createApi(options: ApiOptions & { quiet?: boolean }): Promise<NestExpressApplication> {
+  const quiet = options.quiet ?? process.env.U4SSC_LOG === 'silent';
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), {
     bodyParser: false,
-    logger: process.env.U4SSC_LOG === 'silent' ? false : ['error', 'warn', 'log'],
+    logger: quiet ? ['error'] : ['error', 'warn', 'log'],
   });
   configureHttpApp(app);
   app.enableShutdownHooks();

@@ -1,5 +1,6 @@
 /**
- * Canonical JSON: object keys sorted by code point, no insignificant white space, `undefined` members dropped.
+ * Canonical JSON: object keys sorted by UTF-16 code units (as RFC 8785 does; JavaScript's default sort), no
+ * insignificant white space, `undefined` members dropped.
  * The hash chain is computed over this form, so two stores (or an auditor's offline tool) holding the same
  * event derive the same hash whatever key order their driver returns.
  */

@@ -26,7 +26,7 @@ export async function startApi(options: { dir?: string; store?: 'sqlite' | 'memo
     U4SSC_TOKEN_SECRET: TEST_SECRET,
   });
   const stores = await openStores(config);
-  const app = await createApi({ config, stores, clock: options.clock });
+  const app = await createApi({ config, stores, clock: options.clock, quiet: true });
   await app.init();
   return {
     app,

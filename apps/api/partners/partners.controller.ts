@@ -1,7 +1,8 @@
-import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '../../../libs/auth/index.js';
+import { NotFoundError } from '../../../libs/errors/index.js';
 import { CommandId } from '../../../libs/http/index.js';
 import {
   GetPartnerQuery,
@@ -73,7 +74,7 @@ export class PartnersController {
     const view = PARTNER_ID_PATTERN.test(partnerId)
       ? await this.queries.execute(new GetPartnerQuery(partnerId))
       : undefined;
-    if (!view) throw new NotFoundException(`no Partner "${partnerId}" is in the register`);
+    if (!view) throw new NotFoundError(`no Partner "${partnerId}" is in the register (ToR Annex II lists the current Partners)`, { partnerId });
     return view;
   }
 }
