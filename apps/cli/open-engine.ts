@@ -19,7 +19,7 @@ export async function openEngine(): Promise<OpenedEngine> {
   const config = loadConfig();
   const stores = await openStores(config);
   @Module({
-    imports: [EngineModule.forRoot({ stores, projections: PROJECTIONS, runProjector: false }), PartnersModule],
+    imports: [EngineModule.forRoot({ stores, projections: PROJECTIONS, background: false }), PartnersModule],
   })
   class CliModule {}
   const app = await NestFactory.createApplicationContext(CliModule, { logger: ['error', 'warn'] });

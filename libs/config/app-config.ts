@@ -12,6 +12,8 @@ export interface AppConfig {
   sqliteFile: string;
   /** Set whenever `store` is `postgres`. */
   databaseUrl?: string;
+  /** The PostgreSQL schema holding the events and read models; `public` when unset. */
+  databaseSchema?: string;
   /** Set whenever `store` is `eventstoredb`. */
   eventStoreUrl?: string;
   port: number;

@@ -13,6 +13,10 @@ function problemsOf(env: Record<string, string>): ConfigError {
 }
 
 describe('loadConfig', () => {
+  it('refuses a PostgreSQL schema name that would need quoting', () => {
+    expect(problemsOf({ U4SSC_DATABASE_SCHEMA: 'public; drop table events' }).message).toMatch(/U4SSC_DATABASE_SCHEMA=.*not a plain PostgreSQL schema name/);
+  });
+
   it('defaults to the embedded SQLite store on port 3000 with no secret and no JWKS', () => {
     expect(loadConfig({})).toEqual({ store: 'sqlite', sqliteFile: './data/u4ssc.sqlite', port: 3000 });
   });
@@ -22,6 +26,7 @@ describe('loadConfig', () => {
       U4SSC_STORE: 'postgres',
       U4SSC_SQLITE_FILE: '/var/lib/u4ssc/db.sqlite',
       U4SSC_DATABASE_URL: 'postgres://u:p@db:5432/u4ssc',
+      U4SSC_DATABASE_SCHEMA: 'u4ssc_prod',
       EVENTSTORE_URL: 'esdb://es:2113?tls=false',
       PORT: '8080',
       U4SSC_TOKEN_SECRET: 'x'.repeat(32),
@@ -33,6 +38,7 @@ describe('loadConfig', () => {
       store: 'postgres',
       sqliteFile: '/var/lib/u4ssc/db.sqlite',
       databaseUrl: 'postgres://u:p@db:5432/u4ssc',
+      databaseSchema: 'u4ssc_prod',
       eventStoreUrl: 'esdb://es:2113?tls=false',
       port: 8080,
       tokenSecret: 'x'.repeat(32),

@@ -30,6 +30,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
     );
   }
 
+  const databaseSchema = read('U4SSC_DATABASE_SCHEMA');
+  if (databaseSchema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(databaseSchema)) {
+    problem(
+      'U4SSC_DATABASE_SCHEMA',
+      `U4SSC_DATABASE_SCHEMA=${show(databaseSchema)} is not a plain PostgreSQL schema name; use lower-case letters, digits and underscores (e.g. u4ssc)`,
+    );
+  }
+
   const eventStoreUrl = read('EVENTSTORE_URL');
   if (store === 'eventstoredb' && !eventStoreUrl) {
     problem(
@@ -75,6 +83,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     store: store!,
     sqliteFile: read('U4SSC_SQLITE_FILE') ?? DEFAULT_SQLITE_FILE,
     ...(databaseUrl !== undefined && { databaseUrl }),
+    ...(databaseSchema !== undefined && { databaseSchema }),
     ...(eventStoreUrl !== undefined && { eventStoreUrl }),
     port,
     ...(tokenSecret !== undefined && { tokenSecret }),

@@ -14,13 +14,17 @@ import { CLOCK, EVENT_STORE, READ_MODEL_STORE } from '../kernel/tokens.js';
 import { Projector, type Projection } from '../projections/index.js';
 import { closeStores, type Stores } from './open-stores.js';
 import { ProcessCommands } from './process-commands.service.js';
+import { LeaderTasks } from './leader-tasks.js';
 
 export interface EngineOptions {
   stores: Stores;
   projections: readonly Projection[];
   clock?: Clock;
-  /** Run the projector in the background (the API); the CLI projects on demand instead. Default true. */
-  runProjector?: boolean;
+  /**
+   * Run the background work (the projector and the registered leader tasks) while this process is the leader
+   * (the API). Without it (the CLI), the projector catches up on demand after each command. Default true.
+   */
+  background?: boolean;
   onProjectorError?: (error: unknown) => void;
 }
 
@@ -31,13 +35,26 @@ class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(ENGINE_OPTIONS) private readonly options: EngineOptions,
     private readonly projector: Projector,
+    private readonly tasks: LeaderTasks,
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.options.runProjector ?? true) this.projector.start();
+    if (!(this.options.background ?? true)) return;
+    this.options.stores.leadership.start({
+      elected: async () => {
+        this.projector.start();
+        await this.tasks.startAll();
+      },
+      deposed: async () => {
+        await this.tasks.stopAll();
+        await this.projector.stop();
+      },
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.options.stores.leadership.stop();
+    await this.tasks.stopAll();
     await this.projector.stop();
     await closeStores(this.options.stores);
   }
@@ -64,12 +81,14 @@ export class EngineModule {
           useFactory: () =>
             new Projector(options.stores.events, options.stores.readModels, options.projections, {
               onError: options.onProjectorError,
+              onDemand: !(options.background ?? true),
             }),
         },
         ProcessCommands,
+        LeaderTasks,
         EngineLifecycle,
       ],
-      exports: [EVENT_STORE, READ_MODEL_STORE, CLOCK, Projector, ProcessCommands, CqrsModule],
+      exports: [EVENT_STORE, READ_MODEL_STORE, CLOCK, Projector, ProcessCommands, LeaderTasks, CqrsModule],
     };
   }
 }

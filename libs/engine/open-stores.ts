@@ -6,6 +6,8 @@ import { MemoryReadModelStore } from '../read-models/memory/memory-read-model-st
 import { SqliteReadModelStore } from '../read-models/sqlite/sqlite-read-model-store.js';
 import { PostgresReadModelStore } from '../read-models/postgres/postgres-read-model-store.js';
 import type { ReadModelStore } from '../read-models/port.js';
+import { SoleLeadership, type Leadership } from './leadership/leadership.js';
+import { PostgresLeadership } from './leadership/postgres-leadership.js';
 
 /** The part of the configuration that chooses the stores (DESIGN.md §4). */
 export interface StoreSettings {
@@ -19,6 +21,8 @@ export interface StoreSettings {
 export interface Stores {
   events: EventStore;
   readModels: ReadModelStore;
+  /** Who runs the background work when several processes share the stores. */
+  leadership: Leadership;
 }
 
 /**
@@ -28,12 +32,13 @@ export interface Stores {
 export async function openStores(settings: StoreSettings): Promise<Stores> {
   switch (settings.store) {
     case 'memory':
-      return { events: new MemoryEventStore(), readModels: new MemoryReadModelStore() };
+      return { events: new MemoryEventStore(), readModels: new MemoryReadModelStore(), leadership: new SoleLeadership() };
     case 'sqlite': {
       mkdirSync(dirname(settings.sqliteFile), { recursive: true });
       return {
         events: SqliteEventStore.open(settings.sqliteFile),
         readModels: SqliteReadModelStore.open(settings.sqliteFile),
+        leadership: new SoleLeadership(),
       };
     }
     case 'postgres': {
@@ -41,7 +46,11 @@ export async function openStores(settings: StoreSettings): Promise<Stores> {
       const options = { connectionString: settings.databaseUrl, schema: settings.databaseSchema ?? 'public' };
       const events = await PostgresEventStore.open(options);
       try {
-        return { events, readModels: await PostgresReadModelStore.open(options) };
+        return {
+          events,
+          readModels: await PostgresReadModelStore.open(options),
+          leadership: new PostgresLeadership({ connectionString: options.connectionString, schema: options.schema }),
+        };
       } catch (error) {
         await events.close();
         throw error;
@@ -55,5 +64,6 @@ export async function openStores(settings: StoreSettings): Promise<Stores> {
 }
 
 export async function closeStores(stores: Stores): Promise<void> {
+  await stores.leadership.stop();
   await Promise.allSettled([stores.events.close(), stores.readModels.close()]);
 }

@@ -9,6 +9,11 @@ export interface ProjectorOptions {
   /** How often to look for events appended by other processes; default 200 ms. */
   pollMs?: number;
   onError?: (error: unknown) => void;
+  /**
+   * When the projector is not running, `waitFor` catches up itself (a single process such as the CLI) instead of
+   * watching the checkpoints move (a follower instance, whose leader projects). Default false.
+   */
+  onDemand?: boolean;
 }
 
 /**
@@ -86,10 +91,11 @@ export class Projector {
   /** Resolves once every projection has applied the log up to `position` (read-your-writes after a command). */
   async waitFor(position: number, timeoutMs = 5000): Promise<boolean> {
     if (this.reached >= position) return true;
-    if (this.stopped) {
+    if (this.stopped && this.options.onDemand) {
       await this.catchUp();
       return this.reached >= position;
     }
+    if (this.stopped) return this.watchCheckpoints(position, timeoutMs);
     return new Promise<boolean>((resolve) => {
       const waiter = {
         position,
@@ -111,6 +117,17 @@ export class Projector {
     for (const projection of this.projections) await this.readModels.reset(projection.name, projection.collections);
     this.reached = 0;
     await this.catchUp();
+  }
+
+  /** A follower's wait: another process projects, so read the stored checkpoints until they pass `position`. */
+  private async watchCheckpoints(position: number, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const checkpoints = await Promise.all(this.projections.map((p) => this.readModels.checkpoint(p.name)));
+      if (Math.min(position, ...checkpoints) >= position) return true;
+      if (Date.now() >= deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
   }
 
   private settleWaiters(): void {

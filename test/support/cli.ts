@@ -52,7 +52,7 @@ export function serve(env: Record<string, string>): Promise<Served> {
           process: child,
           stop: () =>
             new Promise<void>((done) => {
-              if (child.exitCode !== null) return done();
+              if (child.exitCode !== null || child.signalCode !== null) return done();
               child.once('exit', () => done());
               child.kill('SIGTERM');
             }),
