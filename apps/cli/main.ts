@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { ConfigError } from '../../libs/config/index.js';
+import { migrateCommand } from './commands/migrate.js';
 import { partnersCommand } from './commands/partners.js';
 import { rebuildCommand } from './commands/rebuild.js';
 import { serveCommand } from './commands/serve.js';
@@ -12,6 +13,7 @@ const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; summa
   token: { run: tokenCommand, summary: 'print a local bearer token: --sub ID --role ROLE [--org PARTNER] [--name N] [--expires 12h]' },
   verify: { run: verifyCommand, summary: 'check the whole log: hashes, chain links, revisions, positions [--json]' },
   rebuild: { run: rebuildCommand, summary: 'drop every read model and replay the log from position 0' },
+  migrate: { run: migrateCommand, summary: 'copy the whole log to another store and verify it there: --from sqlite:<file> --to postgres://… [--to-schema S]' },
   partners: { run: partnersCommand, summary: 'partners list [--at ISO] | partners load-annex-ii [--file F] [--as ID]' },
 };
 

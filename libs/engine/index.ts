@@ -5,3 +5,4 @@ export * from './engine.module.js';
 export * from './leader-tasks.js';
 export * from './leadership/leadership.js';
 export * from './leadership/postgres-leadership.js';
+export * from './copy-log.js';
