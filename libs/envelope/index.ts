@@ -1,4 +1,5 @@
 export * from './envelope.js';
 export * from './canonical-json.js';
 export * from './hash-chain.js';
+export * from './ledger.js';
 export * from './verify.js';

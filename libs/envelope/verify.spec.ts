@@ -1,7 +1,18 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { chainEvents, GENESIS_HASH } from './hash-chain.js';
 import type { NewEvent, StoredEvent } from './envelope.js';
+import { LEDGER_GENESIS, nextLedgerHash, parseAnchor } from './ledger.js';
 import { verifyLog } from './verify.js';
+
+/** The ledger by its definition, written out independently of verifyLog: L_n = SHA-256(L_{n-1} ‖ hash_n). */
+function ledgerOf(events: readonly StoredEvent[]): string {
+  return events.reduce(
+    (previous, event) =>
+      createHash('sha256').update(Buffer.concat([Buffer.from(previous, 'hex'), Buffer.from(event.hash, 'hex')])).digest('hex'),
+    '0'.repeat(64),
+  );
+}
 
 const meta = (commandId: string): NewEvent['metadata'] => ({
   actor: { id: 'sec-1', role: 'secretariat' },
@@ -31,11 +42,14 @@ describe('verifyLog', () => {
   it('accepts an untouched log and reports counts and head', async () => {
     const events = log();
     const report = await verifyLog(events);
+    const ledgerHash = ledgerOf(events);
     expect(report).toEqual({
       ok: true,
       events: 3,
       streams: 2,
-      head: { position: 3, hash: events[2]!.hash },
+      head: { position: 3, hash: events[2]!.hash, ledgerHash },
+      anchor: `u4ssc-anchor:3:${ledgerHash.slice(0, 32)}`,
+      anchors: [],
       fault: null,
     });
   });
@@ -66,5 +80,75 @@ describe('verifyLog', () => {
     const events = log();
     events[2] = { ...events[2]!, position: 1 };
     expect((await verifyLog(events)).fault).toMatchObject({ kind: 'position', eventId: 'e3' });
+  });
+
+  it('catches a whole log rewritten consistently only against a published anchor, naming the anchored event', async () => {
+    const events = log();
+    const anchor = (await verifyLog(events)).anchor!;
+    // Rewrite: FAO's registration edited and rehashed; nothing after it in its stream to relink.
+    const forged = chainEvents('partner-FAO', -1, GENESIS_HASH, [{ ...events[1]!, data: { name: 'FAO (forged)' } }]);
+    const rewritten = [events[0]!, { ...forged[0]!, position: 2 }, events[2]!];
+    expect((await verifyLog(rewritten)).ok).toBe(true);
+    const report = await verifyLog(rewritten, { anchors: [parseAnchor(anchor)] });
+    expect(report.ok).toBe(false);
+    expect(report.fault).toMatchObject({ kind: 'anchor', position: 3, eventId: 'e3' });
+    expect(report.anchors).toEqual([{ anchor, status: 'mismatch' }]);
+    expect(report.anchor).toBeNull();
+  });
+
+  it('says the change lies after the last anchor that still matches', async () => {
+    const events = log();
+    const early = `u4ssc-anchor:1:${nextLedgerHash(LEDGER_GENESIS, events[0]!.hash).slice(0, 20)}`;
+    const late = (await verifyLog(events)).anchor!;
+    const forged = chainEvents('partner-FAO', -1, GENESIS_HASH, [{ ...events[1]!, data: { name: 'x' } }]);
+    const report = await verifyLog([events[0]!, { ...forged[0]!, position: 2 }, events[2]!], {
+      anchors: [parseAnchor(late), parseAnchor(early)],
+    });
+    expect(report.anchors.map((check) => check.status)).toEqual(['matched', 'mismatch']);
+    expect(report.fault!.detail).toMatch(/anchor at position 1 still matches/);
+  });
+
+  it('catches a removed anchored event and a log cut short before an anchor', async () => {
+    const events = log();
+    const anchorAt2 = `2:${ledgerOf(events.slice(0, 2))}`;
+    const withoutSecond = [events[0]!, events[2]!];
+    expect((await verifyLog(withoutSecond)).ok).toBe(true);
+    expect((await verifyLog(withoutSecond, { anchors: [parseAnchor(anchorAt2)] })).fault).toMatchObject({
+      kind: 'anchor',
+      eventId: 'e3',
+      detail: expect.stringMatching(/no event stands at the anchored position 2/),
+    });
+    const cut = await verifyLog(events.slice(0, 1), { anchors: [parseAnchor(anchorAt2)] });
+    expect(cut.fault).toMatchObject({ kind: 'anchor', eventId: 'e1', detail: expect.stringMatching(/ends at position 1/) });
+    expect(cut.anchors[0]!.status).toBe('beyond-head');
+  });
+
+  it('accepts the anchors the log does contain', async () => {
+    const events = log();
+    const report = await verifyLog(events, { anchors: [parseAnchor(`2:${ledgerOf(events.slice(0, 2)).slice(0, 16)}`)] });
+    expect(report.ok).toBe(true);
+    expect(report.anchors[0]!.status).toBe('matched');
+  });
+
+  it('reports an event its legality check refuses as a machine fault', async () => {
+    const report = await verifyLog(log(), { legality: (event) => (event.type === 'PartnerWithdrawn' ? 'not allowed' : null) });
+    expect(report.fault).toMatchObject({ kind: 'machine', eventId: 'e3', detail: 'not allowed' });
+    expect(report.events).toBe(2);
+  });
+
+  it('starts a stream mid-chain where told to (a partial bundle)', async () => {
+    const events = log();
+    const starts = new Map([['partner-ITU', { revision: 0, hash: events[0]!.hash }]]);
+    expect((await verifyLog([events[2]!], { starts })).ok).toBe(true);
+    expect((await verifyLog([events[2]!])).fault).toMatchObject({ kind: 'revision' });
+  });
+});
+
+describe('anchors', () => {
+  it('parse from the long and the short form, and refuse what is too short to be safe', () => {
+    expect(parseAnchor('u4ssc-anchor:12:ABCDEF0123456789')).toEqual({ position: 12, ledgerPrefix: 'abcdef0123456789' });
+    expect(parseAnchor('12:abcdef0123456789abcd')).toEqual({ position: 12, ledgerPrefix: 'abcdef0123456789abcd' });
+    expect(() => parseAnchor('12:abcdef')).toThrow(/at least 16 hex digits/);
+    expect(() => parseAnchor('0:abcdef0123456789')).toThrow(/not an anchor/);
   });
 });
