@@ -34,8 +34,11 @@ export class ProcessCommands {
     stream: string,
     command: CommandContext,
     decide: Decide,
+    /** `maxAttempts`: for hot streams (a ballot's votes), where each lost race means another command landed. */
+    options: { maxAttempts?: number } = {},
   ): Promise<CommandOutcome> {
-    const outcome = await runCommand({ store: this.store, clock: this.clock }, definition, stream, command, decide);
+    const deps = { store: this.store, clock: this.clock, maxAttempts: options.maxAttempts };
+    const outcome = await runCommand(deps, definition, stream, command, decide);
     const last = outcome.events.at(-1);
     if (last) await this.projector.waitFor(last.position, READ_YOUR_WRITES_MS);
     if (!outcome.duplicate) this.eventBus.publishAll(outcome.events.map((event) => new EventAppended(event)));
