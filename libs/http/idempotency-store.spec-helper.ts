@@ -28,6 +28,9 @@ export class IdempotencyStore implements ReadModelStore {
   list<T>(): Promise<T[]> {
     return unused();
   }
+  entries<T>(): Promise<{ id: string; doc: T }[]> {
+    return unused();
+  }
   commit(_projector: string, _from: number, _to: number, _changes: readonly DocChange[]): Promise<void> {
     return unused();
   }

@@ -32,6 +32,8 @@ export interface ReadModelStore {
 
   /** Every document of a collection, ordered by id. */
   list<T>(collection: string): Promise<T[]>;
+  /** Every document of a collection with its id, ordered by id: what an audit compares read models by. */
+  entries<T>(collection: string): Promise<{ id: string; doc: T }[]>;
 
   /**
    * Applies the changes and moves the projector's checkpoint from `from` to `to`, atomically.

@@ -102,6 +102,9 @@ export function describeReadModelStoreContract(name: string, open: () => Promise
         );
         const listed = (await store.list<{ id: string }>('c')).map((doc) => doc.id);
         expect(listed).toEqual(['B', 'a', 'a10', 'a2', 'b', 'é', '～', '😀']);
+        const entries = await store.entries<{ id: string }>('c');
+        expect(entries.map((entry) => entry.id)).toEqual(listed);
+        expect(entries.every((entry) => entry.doc.id === entry.id)).toBe(true);
       });
 
       it('round-trips JSON documents exactly, unicode included', async () => {

@@ -27,6 +27,12 @@ export class MemoryReadModelStore implements ReadModelStore {
     return [...docs.keys()].sort(compareIds).map((id) => JSON.parse(docs.get(id)!) as T);
   }
 
+  async entries<T>(collection: string): Promise<{ id: string; doc: T }[]> {
+    const docs = this.collections.get(collection);
+    if (!docs) return [];
+    return [...docs.keys()].sort(compareIds).map((id) => ({ id, doc: JSON.parse(docs.get(id)!) as T }));
+  }
+
   async commit(projector: string, from: number, to: number, changes: readonly DocChange[]): Promise<void> {
     const actual = this.checkpoints.get(projector) ?? 0;
     if (actual !== from) throw new CheckpointMovedError(projector, from, actual);

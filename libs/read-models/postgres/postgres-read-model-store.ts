@@ -89,6 +89,15 @@ export class PostgresReadModelStore implements ReadModelStore {
     return rows.map((row) => row.doc);
   }
 
+  async entries<T>(collection: string): Promise<{ id: string; doc: T }[]> {
+    this.assertOpen();
+    const { rows } = await this.pool.query<{ id: string; doc: T }>(
+      `SELECT id, doc FROM ${this.docs} WHERE collection = $1 ORDER BY id`,
+      [collection],
+    );
+    return rows;
+  }
+
   async commit(projector: string, from: number, to: number, changes: readonly DocChange[]): Promise<void> {
     this.assertOpen();
     const { upserts, deletes } = plan(changes);

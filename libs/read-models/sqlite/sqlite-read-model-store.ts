@@ -48,7 +48,7 @@ export class SqliteReadModelStore implements ReadModelStore {
 
   private readonly selectCheckpoint: Database.Statement<[string], { position: number }>;
   private readonly selectDoc: Database.Statement<[string, string], { doc: string }>;
-  private readonly selectCollection: Database.Statement<[string], { doc: string }>;
+  private readonly selectCollection: Database.Statement<[string], { id: string; doc: string }>;
   private readonly upsertDoc: Database.Statement<[string, string, string]>;
   private readonly deleteDoc: Database.Statement<[string, string]>;
   private readonly upsertCheckpoint: Database.Statement<[string, number]>;
@@ -64,7 +64,7 @@ export class SqliteReadModelStore implements ReadModelStore {
   private constructor(readonly db: Database.Database) {
     this.selectCheckpoint = db.prepare('SELECT position FROM projection_checkpoints WHERE projector = ?');
     this.selectDoc = db.prepare('SELECT doc FROM read_model_docs WHERE collection = ? AND id = ?');
-    this.selectCollection = db.prepare('SELECT doc FROM read_model_docs WHERE collection = ? ORDER BY id');
+    this.selectCollection = db.prepare('SELECT id, doc FROM read_model_docs WHERE collection = ? ORDER BY id');
     this.upsertDoc = db.prepare(
       `INSERT INTO read_model_docs (collection, id, doc) VALUES (?, ?, ?)
        ON CONFLICT (collection, id) DO UPDATE SET doc = excluded.doc`,
@@ -125,6 +125,10 @@ export class SqliteReadModelStore implements ReadModelStore {
 
   async list<T>(collection: string): Promise<T[]> {
     return this.selectCollection.all(collection).map((row) => JSON.parse(row.doc) as T);
+  }
+
+  async entries<T>(collection: string): Promise<{ id: string; doc: T }[]> {
+    return this.selectCollection.all(collection).map((row) => ({ id: row.id, doc: JSON.parse(row.doc) as T }));
   }
 
   async commit(projector: string, from: number, to: number, changes: readonly DocChange[]): Promise<void> {
