@@ -1,0 +1,75 @@
+import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
+import type { MachineRef, StoredEvent } from '../envelope/index.js';
+import { machineEventOf, stateValueString } from '../process-runner/index.js';
+import type { ProcessDefinition } from '../process-runner/index.js';
+import { PROCESS_REGISTRY, type ProcessRegistry } from './process-registry.js';
+
+interface StreamReplay {
+  pinned: MachineRef;
+  definition: ProcessDefinition;
+  /** Undefined when the stream was first seen mid-way (a partial bundle): its state before is unknown. */
+  snapshot?: AnyMachineSnapshot;
+}
+
+export interface MachineLegality {
+  /** For verifyLog's `legality` option: why this event is not a legal transition, or null. */
+  check(event: StoredEvent): string | null;
+  /** Streams whose first event seen was not revision 0: their legality could not be checked. */
+  unchecked(): string[];
+  /** The machines met, with the number of events each. */
+  machines(): { id: string; version: number; events: number }[];
+}
+
+/**
+ * Replays each stream, event by event, through the machine version its first event pins (DESIGN.md §3
+ * "Determinism"), with XState's pure functions: the check the runner made before appending, made again over
+ * the stored history. A stream whose machine id or version this engine does not know is a fault too: its
+ * history could not be replayed.
+ */
+export function machineLegality(registry: ProcessRegistry = PROCESS_REGISTRY): MachineLegality {
+  const streams = new Map<string, StreamReplay>();
+  const counts = new Map<string, number>();
+  const check = (event: StoredEvent): string | null => {
+    const ref = event.metadata?.machine;
+    let replay = streams.get(event.stream);
+    if (!replay) {
+      const definition = ref ? registry.get(ref.id) : undefined;
+      if (!definition) {
+        return `stream "${event.stream}" pins machine "${ref?.id}", which this engine does not know: no process definition is registered for it (libs/audit/process-registry.ts)`;
+      }
+      const machine = definition.versions[ref.version];
+      if (!machine) {
+        return `stream "${event.stream}" pins ${ref.id} machine version ${ref.version}, which this engine does not have (it has ${Object.keys(definition.versions).join(', ')})`;
+      }
+      replay = { pinned: { id: ref.id, version: ref.version }, definition };
+      if (event.revision === 0) [replay.snapshot] = initialTransition(machine, definition.input(event.stream));
+      streams.set(event.stream, replay);
+    }
+    const { pinned } = replay;
+    if (ref?.id !== pinned.id || ref.version !== pinned.version) {
+      return `event names machine ${ref?.id} v${ref?.version}, but stream "${event.stream}" is pinned to ${pinned.id} v${pinned.version} by its first event`;
+    }
+    if (replay.snapshot) {
+      const machineEvent = machineEventOf(event);
+      if (!replay.snapshot.can(machineEvent)) {
+        const state = stateValueString(replay.snapshot);
+        return `${event.type} is not a legal transition of ${pinned.id} machine v${pinned.version} from state "${state}" (stream "${event.stream}", revision ${event.revision})`;
+      }
+      [replay.snapshot] = transition(replay.definition.versions[pinned.version]!, replay.snapshot, machineEvent);
+    }
+    const key = `${pinned.id}\u0000${pinned.version}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+    return null;
+  };
+  return {
+    check,
+    unchecked: () => [...streams].filter(([, replay]) => !replay.snapshot).map(([stream]) => stream),
+    machines: () =>
+      [...counts]
+        .map(([key, events]) => {
+          const [id, version] = key.split('\u0000');
+          return { id: id!, version: Number(version), events };
+        })
+        .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : a.version - b.version)),
+  };
+}
