@@ -1,4 +1,5 @@
 import type { AnyStateMachine } from 'xstate';
+import { ballotMachine, BALLOT_MACHINE_VERSION } from './ballot/ballot.machine.js';
 import { partnerMachine, PARTNER_MACHINE_VERSION } from './partner/partner.machine.js';
 
 export interface RegisteredMachine {
@@ -12,4 +13,5 @@ export interface RegisteredMachine {
 /** Every process machine, by id: the diagram writer, the verifier and the runner look them up here. */
 export const MACHINES: readonly RegisteredMachine[] = [
   { id: 'partner', version: PARTNER_MACHINE_VERSION, machine: partnerMachine, folder: 'state-machines/partner' },
+  { id: 'ballot', version: BALLOT_MACHINE_VERSION, machine: ballotMachine, folder: 'state-machines/ballot' },
 ];
