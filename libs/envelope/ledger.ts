@@ -7,9 +7,15 @@ import { createHash } from 'node:crypto';
  * Why, next to the per-stream chain (hash-chain.ts): the chain links each event to the previous event *of its
  * stream*, so it proves every stream whole but says nothing about the streams taken together. Someone who deletes
  * a stream's last event, a whole stream, or who rewrites a stream and recomputes its hashes, leaves a log that is
- * consistent on its own. L_n at a position n depends on every event up to n, in order: once "position n, ledger
+ * consistent on its own. L_n depends on every one of the first n events, in order: once "event n, ledger
  * L_n" is published (in meeting minutes, an email), any later change to the first n events, however consistently
  * rehashed, gives another L_n. It is recomputed by every verification rather than stored, so writers stay parallel.
+ *
+ * An anchor names the ledger by its sequence number n (the n-th event of the log in global order, counted from 1),
+ * not by the event's position: positions are store-assigned and gap-tolerant (PostgreSQL derives them from
+ * transaction ids, `u4ssc migrate` gives the same events new positions), while n and L_n are properties of the
+ * events alone. An anchor published while the log lived in SQLite still checks after a move to PostgreSQL, and
+ * a removed event cannot hide behind a position gap: every later n shifts.
  */
 export const LEDGER_GENESIS = '0'.repeat(64);
 
@@ -17,7 +23,7 @@ export function nextLedgerHash(previous: string, eventHash: string): string {
   return createHash('sha256').update(Buffer.from(previous, 'hex')).update(Buffer.from(eventHash, 'hex')).digest('hex');
 }
 
-/** How an anchor is written: `u4ssc-anchor:<position>:<first 32 hex of the ledger hash>`. */
+/** How an anchor is written: `u4ssc-anchor:<sequence number>:<first 32 hex of the ledger hash>`. */
 export const ANCHOR_PREFIX = 'u4ssc-anchor';
 /** 32 hex digits (128 bits): short enough for minutes, far beyond any search for a colliding rewrite. */
 export const ANCHOR_HEX_LENGTH = 32;
@@ -25,31 +31,32 @@ export const ANCHOR_HEX_LENGTH = 32;
 export const MIN_ANCHOR_HEX_LENGTH = 16;
 
 export interface Anchor {
-  position: number;
-  /** A prefix (lower case) of the ledger hash at `position`. */
+  /** The ledger's sequence number: the anchored event is the seq-th of the log, counted from 1. */
+  seq: number;
+  /** A prefix (lower case) of the ledger hash L_seq. */
   ledgerPrefix: string;
 }
 
-export function formatAnchor(position: number, ledgerHash: string): string {
-  return `${ANCHOR_PREFIX}:${position}:${ledgerHash.slice(0, ANCHOR_HEX_LENGTH)}`;
+export function formatAnchor(seq: number, ledgerHash: string): string {
+  return `${ANCHOR_PREFIX}:${seq}:${ledgerHash.slice(0, ANCHOR_HEX_LENGTH)}`;
 }
 
 export function anchorText(anchor: Anchor): string {
-  return `${ANCHOR_PREFIX}:${anchor.position}:${anchor.ledgerPrefix}`;
+  return `${ANCHOR_PREFIX}:${anchor.seq}:${anchor.ledgerPrefix}`;
 }
 
 const ANCHOR_PATTERN = new RegExp(`^(?:${ANCHOR_PREFIX}:)?(\\d{1,16}):([0-9a-fA-F]{${MIN_ANCHOR_HEX_LENGTH},64})$`);
 
-/** Parses `u4ssc-anchor:P:HEX` or `P:HEX`; throws a TypeError saying what is expected. */
+/** Parses `u4ssc-anchor:N:HEX` or `N:HEX`; throws a TypeError saying what is expected. */
 export function parseAnchor(text: string): Anchor {
   const match = ANCHOR_PATTERN.exec(text.trim());
-  const position = match ? Number(match[1]) : NaN;
-  if (!match || !Number.isSafeInteger(position) || position < 1) {
+  const seq = match ? Number(match[1]) : NaN;
+  if (!match || !Number.isSafeInteger(seq) || seq < 1) {
     throw new TypeError(
-      `"${text}" is not an anchor: write ${ANCHOR_PREFIX}:<position>:<hex>, with at least ${MIN_ANCHOR_HEX_LENGTH} hex digits of the ledger hash (as \`u4ssc anchor\` prints it)`,
+      `"${text}" is not an anchor: write ${ANCHOR_PREFIX}:<n>:<hex>, with at least ${MIN_ANCHOR_HEX_LENGTH} hex digits of the ledger hash (as \`u4ssc anchor\` prints it)`,
     );
   }
-  return { position, ledgerPrefix: match[2]!.toLowerCase() };
+  return { seq, ledgerPrefix: match[2]!.toLowerCase() };
 }
 
 export function isAnchorText(text: string): boolean {

@@ -47,7 +47,7 @@ describe('verifyLog', () => {
       ok: true,
       events: 3,
       streams: 2,
-      head: { position: 3, hash: events[2]!.hash, ledgerHash },
+      head: { position: 3, seq: 3, hash: events[2]!.hash, ledgerHash },
       anchor: `u4ssc-anchor:3:${ledgerHash.slice(0, 32)}`,
       anchors: [],
       fault: null,
@@ -105,22 +105,32 @@ describe('verifyLog', () => {
       anchors: [parseAnchor(late), parseAnchor(early)],
     });
     expect(report.anchors.map((check) => check.status)).toEqual(['matched', 'mismatch']);
-    expect(report.fault!.detail).toMatch(/anchor at position 1 still matches/);
+    expect(report.fault!.detail).toMatch(/anchor at event 1 still matches/);
   });
 
   it('catches a removed anchored event and a log cut short before an anchor', async () => {
     const events = log();
     const anchorAt2 = `2:${ledgerOf(events.slice(0, 2))}`;
+    // A whole stream removed (FAO's only event): every remaining stream is whole on its own.
     const withoutSecond = [events[0]!, events[2]!];
     expect((await verifyLog(withoutSecond)).ok).toBe(true);
     expect((await verifyLog(withoutSecond, { anchors: [parseAnchor(anchorAt2)] })).fault).toMatchObject({
       kind: 'anchor',
       eventId: 'e3',
-      detail: expect.stringMatching(/no event stands at the anchored position 2/),
+      position: 3,
+      detail: expect.stringMatching(/the ledger at event 2 of the log \(position 3\)/),
     });
     const cut = await verifyLog(events.slice(0, 1), { anchors: [parseAnchor(anchorAt2)] });
-    expect(cut.fault).toMatchObject({ kind: 'anchor', eventId: 'e1', detail: expect.stringMatching(/ends at position 1/) });
+    expect(cut.fault).toMatchObject({ kind: 'anchor', eventId: 'e1', detail: expect.stringMatching(/holds 1 events, fewer than the 2 anchored/) });
     expect(cut.anchors[0]!.status).toBe('beyond-head');
+  });
+
+  it('numbers anchors by the events, not their positions: the same log in another store keeps its anchors', async () => {
+    const events = log();
+    const anchor = (await verifyLog(events)).anchor!;
+    const moved = events.map((event, index) => ({ ...event, position: 1000 + 65536 * index }));
+    expect((await verifyLog(moved)).anchor).toBe(anchor);
+    expect((await verifyLog(moved, { anchors: [parseAnchor(anchor)] })).ok).toBe(true);
   });
 
   it('accepts the anchors the log does contain', async () => {
@@ -146,8 +156,8 @@ describe('verifyLog', () => {
 
 describe('anchors', () => {
   it('parse from the long and the short form, and refuse what is too short to be safe', () => {
-    expect(parseAnchor('u4ssc-anchor:12:ABCDEF0123456789')).toEqual({ position: 12, ledgerPrefix: 'abcdef0123456789' });
-    expect(parseAnchor('12:abcdef0123456789abcd')).toEqual({ position: 12, ledgerPrefix: 'abcdef0123456789abcd' });
+    expect(parseAnchor('u4ssc-anchor:12:ABCDEF0123456789')).toEqual({ seq: 12, ledgerPrefix: 'abcdef0123456789' });
+    expect(parseAnchor('12:abcdef0123456789abcd')).toEqual({ seq: 12, ledgerPrefix: 'abcdef0123456789abcd' });
     expect(() => parseAnchor('12:abcdef')).toThrow(/at least 16 hex digits/);
     expect(() => parseAnchor('0:abcdef0123456789')).toThrow(/not an anchor/);
   });

@@ -15,8 +15,8 @@ export interface VerifyFault {
 
 export interface AnchorCheck {
   anchor: string;
-  /** `unchecked`: an earlier fault stopped the walk before the anchored position. */
-  status: 'matched' | 'mismatch' | 'missing' | 'beyond-head' | 'unchecked';
+  /** `unchecked`: an earlier fault stopped the walk before the anchored event. */
+  status: 'matched' | 'mismatch' | 'beyond-head' | 'unchecked';
 }
 
 export interface VerifyReport {
@@ -24,9 +24,9 @@ export interface VerifyReport {
   /** Events that checked out (all of them when ok; those before the fault otherwise). */
   events: number;
   streams: number;
-  /** The last event that checked out, with the ledger hash up to it. */
-  head: { position: number; hash: string; ledgerHash: string } | null;
-  /** The head as an anchor fit for minutes (`u4ssc-anchor:<position>:<32 hex>`); null unless ok. */
+  /** The last event that checked out: its position, its sequence number in the log (from 1), the ledger hash up to it. */
+  head: { position: number; seq: number; hash: string; ledgerHash: string } | null;
+  /** The head as an anchor fit for minutes (`u4ssc-anchor:<seq>:<32 hex>`, ledger.ts); null unless ok. */
   anchor: string | null;
   /** Each anchor given to check, in position order. */
   anchors: AnchorCheck[];
@@ -40,7 +40,7 @@ export interface StreamStart {
 }
 
 export interface VerifyOptions {
-  /** Published anchors the log must still contain: the ledger at each anchored position must match. */
+  /** Published anchors the log must still contain: the ledger at each anchored event must match. */
   anchors?: readonly Anchor[];
   /**
    * A check of each event's meaning, run once its bytes check out: e.g. that it is a legal transition of its
@@ -63,7 +63,7 @@ export async function verifyLog(
   options: VerifyOptions = {},
 ): Promise<VerifyReport> {
   const tails = new Map<string, { revision: number; hash: string }>();
-  const anchors = [...(options.anchors ?? [])].sort((a, b) => a.position - b.position);
+  const anchors = [...(options.anchors ?? [])].sort((a, b) => a.seq - b.seq);
   const statuses: AnchorCheck['status'][] = anchors.map(() => 'unchecked');
   let next = 0;
   let lastMatched: Anchor | null = null;
@@ -76,11 +76,11 @@ export async function verifyLog(
     events: count,
     streams: tails.size,
     head,
-    anchor: fault === null && head ? formatAnchor(head.position, head.ledgerHash) : null,
+    anchor: fault === null && head ? formatAnchor(head.seq, head.ledgerHash) : null,
     anchors: anchors.map((anchor, index) => ({ anchor: anchorText(anchor), status: statuses[index]! })),
     fault,
   });
-  const since = () => (lastMatched ? `; the anchor at position ${lastMatched.position} still matches, so the change lies after it` : '');
+  const since = () => (lastMatched ? `; the anchor at event ${lastMatched.seq} still matches, so the change lies after it` : '');
 
   for await (const event of events) {
     const where: Where = { position: event.position, stream: event.stream, revision: event.revision, eventId: event.id };
@@ -108,28 +108,22 @@ export async function verifyLog(
     const illegal = options.legality?.(event);
     if (illegal) return fault('machine', illegal);
     ledger = nextLedgerHash(ledger, event.hash);
-    for (; next < anchors.length && anchors[next]!.position <= event.position; next += 1) {
+    const seq = count + 1;
+    for (; next < anchors.length && anchors[next]!.seq === seq; next += 1) {
       const anchor = anchors[next]!;
-      if (anchor.position < event.position) {
-        statuses[next] = 'missing';
-        return fault(
-          'anchor',
-          `no event stands at the anchored position ${anchor.position} (${anchorText(anchor)}); the next one is at ${event.position}: the anchored event was removed${since()}`,
-        );
-      }
       if (!ledger.startsWith(anchor.ledgerPrefix)) {
         statuses[next] = 'mismatch';
         return fault(
           'anchor',
-          `the ledger at position ${event.position} is ${ledger.slice(0, anchor.ledgerPrefix.length)}, not the anchored ${anchor.ledgerPrefix}: ` +
-            `the log up to this event is not the one anchored; an event at or before it was altered, removed, inserted or reordered and the hashes recomputed${since()}`,
+          `the ledger at event ${seq} of the log (position ${event.position}) is ${ledger.slice(0, anchor.ledgerPrefix.length)}, not the anchored ${anchor.ledgerPrefix} (${anchorText(anchor)}): ` +
+            `the first ${seq} events are not those anchored; one of them was altered, removed, inserted or reordered and the hashes recomputed${since()}`,
         );
       }
       statuses[next] = 'matched';
       lastMatched = anchor;
     }
     tails.set(event.stream, { revision: event.revision, hash: event.hash });
-    head = { position: event.position, hash: event.hash, ledgerHash: ledger };
+    head = { position: event.position, seq, hash: event.hash, ledgerHash: ledger };
     last = where;
     count += 1;
   }
@@ -139,7 +133,7 @@ export async function verifyLog(
     return report({
       ...(last ?? { position: 0, stream: '', revision: -1, eventId: '' }),
       kind: 'anchor',
-      detail: `the log ends at position ${head?.position ?? 0}, before the anchored position ${anchor.position} (${anchorText(anchor)}): events were removed from its end, or the anchor is another log's${since()}`,
+      detail: `the log holds ${count} events, fewer than the ${anchor.seq} anchored (${anchorText(anchor)}): events were removed, or the anchor is another log's${since()}`,
     });
   }
   return report(null);

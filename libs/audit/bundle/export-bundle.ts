@@ -118,7 +118,7 @@ async function manifestOf(
     lastPosition: last?.position ?? null,
     headHash: last?.hash ?? null,
     ledgerHash: whole && last ? ledger : null,
-    anchor: whole && last ? formatAnchor(last.position, ledger) : null,
+    anchor: whole && last ? formatAnchor(events, ledger) : null,
     machines: [...machines.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : a.version - b.version)),
     starts,
     checkable: checkableFor(scope, options.stream ?? null, streams.size, starts.length),
