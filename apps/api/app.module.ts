@@ -6,6 +6,7 @@ import { httpProviders } from '../../libs/http/index.js';
 import type { Clock } from '../../libs/kernel/clock.js';
 import { APP_CONFIG } from '../../libs/kernel/tokens.js';
 import { PartnersModule, partnersProjection } from '../../libs/partners/index.js';
+import { AuditApiModule } from './audit/audit-api.module.js';
 import { HealthController } from './health.controller.js';
 import { PartnersController } from './partners/partners.controller.js';
 
@@ -32,6 +33,7 @@ export class AppModule {
           onProjectorError: (error) => logger.error(error instanceof Error ? error.stack : String(error)),
         }),
         PartnersModule,
+        AuditApiModule,
       ],
       controllers: [HealthController, PartnersController],
       providers: [{ provide: APP_CONFIG, useValue: options.config }, ...authProviders(), ...httpProviders()],

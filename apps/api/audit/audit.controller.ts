@@ -1,0 +1,52 @@
+import { Controller, Get, Inject, Query, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Readable } from 'node:stream';
+import { bundleLines, engineVersion, scopeOf, verifyStore, type AuditReport } from '../../../libs/audit/index.js';
+import { Roles } from '../../../libs/auth/index.js';
+import { parseAnchor } from '../../../libs/envelope/index.js';
+import type { EventStore } from '../../../libs/event-store/index.js';
+import type { Clock } from '../../../libs/kernel/clock.js';
+import { CLOCK, EVENT_STORE } from '../../../libs/kernel/tokens.js';
+import { ExportQueryDto, VerifyQueryDto } from './audit.dto.js';
+
+/** The auditors' proofs: the whole log verified, and taken away as a bundle to check offline. */
+@ApiTags('audit')
+@ApiBearerAuth()
+@Roles('auditor', 'secretariat')
+@Controller('v1/audit')
+export class AuditController {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Get('verify')
+  @ApiOperation({
+    summary:
+      'Check the whole log: hashes, chains, revisions, positions, every event replayed through its pinned machine, and any published `anchor`s. `ok: false` names the first fault.',
+  })
+  verify(@Query() query: VerifyQueryDto): Promise<AuditReport> {
+    return verifyStore(this.store, { anchors: (query.anchor ?? []).map(parseAnchor) });
+  }
+
+  @Get('export')
+  @ApiProduces('application/x-ndjson')
+  @ApiOperation({
+    summary:
+      'The log (or one `stream`, or a `from`/`to` time range) as a bundle: JSON Lines, the manifest first; `u4ssc verify --bundle` checks it offline',
+  })
+  export(@Query() query: ExportQueryDto): StreamableFile {
+    const selection = {
+      ...(query.stream !== undefined && { stream: query.stream }),
+      ...(query.from !== undefined && { from: new Date(query.from) }),
+      ...(query.to !== undefined && { to: new Date(query.to) }),
+    };
+    const now = this.clock.now();
+    const name = `u4ssc-${scopeOf(selection)}-${now.toISOString().replace(/[:.]/g, '-')}.jsonl`;
+    const lines = bundleLines(this.store, { ...selection, engine: engineVersion(), now });
+    return new StreamableFile(Readable.from(lines), {
+      type: 'application/x-ndjson; charset=utf-8',
+      disposition: `attachment; filename="${name}"`,
+    });
+  }
+}

@@ -1,0 +1,47 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsISO8601, IsOptional, IsString, Matches } from 'class-validator';
+
+const ANCHOR = /^(u4ssc-anchor:)?\d{1,16}:[0-9a-fA-F]{16,64}$/;
+
+export class AsOfQueryDto {
+  @ApiPropertyOptional({ description: 'The state as it stood at this instant (ISO 8601)', example: '2026-06-30T00:00:00Z' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'at must be an ISO 8601 date or date-time' })
+  at?: string;
+
+  @ApiPropertyOptional({ description: 'The state once the log had reached this global position', example: '42' })
+  @IsOptional()
+  @Matches(/^\d{1,16}$/, { message: 'position must be a whole number (a global log position)' })
+  position?: string;
+}
+
+export class VerifyQueryDto {
+  @ApiPropertyOptional({
+    description: 'Published anchors the log must still contain (repeat the parameter for several)',
+    example: 'u4ssc-anchor:42:3f1c0a9e5b7d2c4e8f6a1b3d5c7e9f0a',
+    type: [String],
+  })
+  @IsOptional()
+  @Transform(({ value }) => (value === undefined ? undefined : [value].flat()))
+  @IsString({ each: true })
+  @Matches(ANCHOR, { each: true, message: 'anchor must read u4ssc-anchor:<position>:<16 to 64 hex digits>' })
+  anchor?: string[];
+}
+
+export class ExportQueryDto {
+  @ApiPropertyOptional({ description: 'Export this stream only', example: 'partner-FAO' })
+  @IsOptional()
+  @IsString()
+  stream?: string;
+
+  @ApiPropertyOptional({ description: 'Events that occurred at or after this instant (ISO 8601)' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 date or date-time' })
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'Events that occurred at or before this instant (ISO 8601)' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 date or date-time' })
+  to?: string;
+}

@@ -1,0 +1,64 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { replayStream, UnknownProcessError, type HistoryEntry, type ProcessReplay, type StreamReplay } from '../../../libs/audit/index.js';
+import { Roles } from '../../../libs/auth/index.js';
+import type { EventStore } from '../../../libs/event-store/index.js';
+import { ProblemException, problemType, validationProblem } from '../../../libs/http/index.js';
+import { EVENT_STORE } from '../../../libs/kernel/tokens.js';
+import { IllegalHistoryError } from '../../../libs/process-runner/index.js';
+import { AsOfQueryDto } from './audit.dto.js';
+
+/**
+ * Point-in-time replay of any process (DESIGN.md §1, item 2): its state, context and next steps, and its
+ * history with who acted, in what capacity, under which clause and rule version.
+ *
+ * Who may read: auditors and the Secretariat. The full history names every person and every vote, before the
+ * process has ended; Partners and participants see decisions through each process's own views (e.g.
+ * `GET /v1/partners?at=`), which show what their role may see.
+ */
+@ApiTags('audit')
+@ApiBearerAuth()
+@Roles('auditor', 'secretariat')
+@Controller('v1/processes')
+export class ProcessesController {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  @Get(':stream')
+  @ApiOperation({ summary: 'A process’s state, context and allowed next steps, now or `at` an instant or `position`' })
+  async state(@Param('stream') stream: string, @Query() query: AsOfQueryDto): Promise<ProcessReplay> {
+    return (await this.replay(stream, query)).replay;
+  }
+
+  @Get(':stream/history')
+  @ApiOperation({ summary: 'Every event of a process (up to `at` or `position`): actor, capacity, clauses, machine and ToR versions, hashes' })
+  async history(
+    @Param('stream') stream: string,
+    @Query() query: AsOfQueryDto,
+  ): Promise<{ stream: string; machine: ProcessReplay['machine']; state: string; events: HistoryEntry[] }> {
+    const { replay, history } = await this.replay(stream, query);
+    return { stream, machine: replay.machine, state: replay.state, events: history };
+  }
+
+  private async replay(stream: string, query: AsOfQueryDto): Promise<StreamReplay> {
+    if (query.at !== undefined && query.position !== undefined) {
+      throw validationProblem([{ field: 'position', messages: ['give at or position, not both'] }]);
+    }
+    try {
+      return await replayStream(this.store, stream, {
+        ...(query.at !== undefined && { at: new Date(query.at) }),
+        ...(query.position !== undefined && { position: Number(query.position) }),
+      });
+    } catch (error) {
+      if (error instanceof UnknownProcessError || error instanceof IllegalHistoryError) {
+        throw new ProblemException({
+          type: problemType('unreplayable-history'),
+          title: 'History cannot be replayed',
+          status: 500,
+          detail: `${error.message}; run \`u4ssc verify\` for the whole log.`,
+          stream,
+        });
+      }
+      throw error;
+    }
+  }
+}
