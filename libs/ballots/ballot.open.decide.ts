@@ -1,0 +1,89 @@
+import type { Actor } from '../envelope/index.js';
+import { InvalidCommandError } from '../errors/index.js';
+import type { Decision, ProcessState } from '../process-runner/index.js';
+import type { BallotDraftedData, BallotOpenedData, BallotSubject, Channel } from '../../state-machines/ballot/ballot.events.js';
+import { ruleSetProblems, type RuleSet } from '../../state-machines/ballot/ballot.rules.js';
+import { requireSecretariat } from './ballot.decide-support.js';
+import type { RuleTable } from './rule-table.js';
+
+export interface OpenBallot {
+  ballotId: string;
+  subject: BallotSubject;
+  question: string;
+  channel: Channel;
+  closesAt: string;
+  /** Another rule set than the table's default for the subject kind: the Secretariat's choice, recorded. */
+  rules?: RuleSet;
+  rulesReason?: string;
+}
+
+/** What the opening freezes besides the command: the Partner register at `now`, the rule table in force. */
+export interface OpeningFacts {
+  now: Date;
+  /** The Partners registered at `now`. */
+  electorate: readonly string[];
+  table: RuleTable;
+}
+
+/**
+ * Drafts and opens a ballot in one command, so the electorate is frozen at the instant the question is put
+ * (the API has no separate open step). The two events stay distinct in the history: what was asked, then
+ * under which rules and by whom it is decided.
+ */
+export function decideOpenBallot(command: OpenBallot, actor: Actor, facts: OpeningFacts) {
+  return (_state: ProcessState): Decision[] => {
+    requireSecretariat(actor, 'open a ballot of the Partners Board');
+    const drafted: BallotDraftedData = {
+      ballotId: command.ballotId,
+      subject: command.subject,
+      question: command.question,
+      channel: command.channel,
+    };
+    return [
+      { type: 'BallotDrafted', data: drafted },
+      { type: 'BallotOpened', data: openingData(command, facts) },
+    ];
+  };
+}
+
+function openingData(command: OpenBallot, { now, electorate, table }: OpeningFacts): BallotOpenedData {
+  const closesAt = new Date(command.closesAt);
+  if (!(closesAt.getTime() > now.getTime())) {
+    throw new InvalidCommandError(
+      `closesAt ${command.closesAt} is not after the opening instant ${now.toISOString()}: Partners need time to vote electronically (ToR ¶13(b))`,
+      { clauses: ['¶13(b)'], field: 'closesAt' },
+    );
+  }
+  if (electorate.length === 0) {
+    throw new InvalidCommandError(
+      `no Partner is registered at ${now.toISOString()}: a ballot of the Partners Board needs its members, the Partners (ToR ¶13)`,
+      { clauses: ['¶13'] },
+    );
+  }
+  const entry = table.defaults[command.subject.kind];
+  if (command.rules) {
+    const problems = ruleSetProblems(command.rules);
+    if (problems.length > 0) {
+      throw new InvalidCommandError(`the chosen rule set cannot be used: ${problems.join('; ')}`, { field: 'rules', problems });
+    }
+    if (!command.rulesReason?.trim()) {
+      throw new InvalidCommandError('choosing other rules than the rule table’s default needs a reason, which is recorded', { field: 'rulesReason' });
+    }
+  }
+  return {
+    ballotId: command.ballotId,
+    closesAt: closesAt.toISOString(),
+    electorate: [...new Set(electorate)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+    electorateAsOf: now.toISOString(),
+    rules: structuredClone(command.rules ?? entry.rules),
+    rulesSource: {
+      table: table.name,
+      tableVersion: table.version,
+      subjectKind: command.subject.kind,
+      clauses: [...entry.clauses],
+      chosenBy: command.rules ? 'secretariat' : 'rule-table',
+      ...(command.rules ? { reason: command.rulesReason!.trim() } : {}),
+    },
+    torVersion: table.torVersion,
+  };
+}
