@@ -1,0 +1,92 @@
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, QueryBus, type ICommandHandler } from '@nestjs/cqrs';
+import { ProcessCommands } from '../engine/process-commands.service.js';
+import { ListPartnersQuery } from '../partners/partners.queries.js';
+import type { CommandContext, CommandOutcome } from '../process-runner/index.js';
+import { decideClose, decideWithdraw, type CloseBallot, type WithdrawBallot } from './ballot.close.decide.js';
+import { decideOpenBallot, type OpenBallot } from './ballot.open.decide.js';
+import { ballotProcess, ballotStream, newBallotId } from './ballot.process.js';
+import { decideVote, type CastVote } from './ballot.vote.decide.js';
+import type { RuleTable } from './rule-table.js';
+
+/** The rule table in force (BALLOT_RULE_TABLE by default); read only when a ballot opens. */
+export const RULE_TABLE = Symbol('BALLOT_RULE_TABLE');
+
+/**
+ * A ballot's stream is hot: every Partner may vote in the same second. Each lost race means another command on
+ * this ballot landed, so an electorate of N never needs more than N attempts; this bound leaves room.
+ */
+const ATTEMPTS = 64;
+
+export class OpenBallotCommand extends Command<CommandOutcome> {
+  constructor(readonly input: Omit<OpenBallot, 'ballotId'>, readonly context: CommandContext) {
+    super();
+  }
+}
+
+export class CastVoteCommand extends Command<CommandOutcome> {
+  constructor(readonly input: CastVote, readonly context: CommandContext) {
+    super();
+  }
+}
+
+export class CloseBallotCommand extends Command<CommandOutcome> {
+  constructor(readonly input: CloseBallot, readonly context: CommandContext) {
+    super();
+  }
+}
+
+export class WithdrawBallotCommand extends Command<CommandOutcome> {
+  constructor(readonly input: WithdrawBallot, readonly context: CommandContext) {
+    super();
+  }
+}
+
+@CommandHandler(OpenBallotCommand)
+export class OpenBallotHandler implements ICommandHandler<OpenBallotCommand> {
+  constructor(
+    private readonly processes: ProcessCommands,
+    private readonly queries: QueryBus,
+    @Inject(RULE_TABLE) private readonly table: RuleTable,
+  ) {}
+
+  /** The electorate is the Partner register as of the opening instant (its read model), frozen into the event. */
+  async execute({ input, context }: OpenBallotCommand): Promise<CommandOutcome> {
+    const ballotId = newBallotId(context.commandId);
+    const now = this.processes.now();
+    const partners = await this.queries.execute(new ListPartnersQuery(now));
+    const facts = { now, electorate: partners.map((partner) => partner.partnerId), table: this.table };
+    const decide = decideOpenBallot({ ...input, ballotId }, context.actor, facts);
+    return this.processes.run(ballotProcess, ballotStream(ballotId), context, decide, { maxAttempts: ATTEMPTS });
+  }
+}
+
+@CommandHandler(CastVoteCommand)
+export class CastVoteHandler implements ICommandHandler<CastVoteCommand> {
+  constructor(private readonly processes: ProcessCommands) {}
+
+  execute({ input, context }: CastVoteCommand): Promise<CommandOutcome> {
+    const decide = decideVote(input, context.actor, this.processes.now());
+    return this.processes.run(ballotProcess, ballotStream(input.ballotId), context, decide, { maxAttempts: ATTEMPTS });
+  }
+}
+
+@CommandHandler(CloseBallotCommand)
+export class CloseBallotHandler implements ICommandHandler<CloseBallotCommand> {
+  constructor(private readonly processes: ProcessCommands) {}
+
+  execute({ input, context }: CloseBallotCommand): Promise<CommandOutcome> {
+    const decide = decideClose(input, context.actor, this.processes.now());
+    return this.processes.run(ballotProcess, ballotStream(input.ballotId), context, decide, { maxAttempts: ATTEMPTS });
+  }
+}
+
+@CommandHandler(WithdrawBallotCommand)
+export class WithdrawBallotHandler implements ICommandHandler<WithdrawBallotCommand> {
+  constructor(private readonly processes: ProcessCommands) {}
+
+  execute({ input, context }: WithdrawBallotCommand): Promise<CommandOutcome> {
+    const decide = decideWithdraw(input, context.actor);
+    return this.processes.run(ballotProcess, ballotStream(input.ballotId), context, decide, { maxAttempts: ATTEMPTS });
+  }
+}
