@@ -6,6 +6,8 @@ import { httpProviders } from '../../libs/http/index.js';
 import type { Clock } from '../../libs/kernel/clock.js';
 import { APP_CONFIG } from '../../libs/kernel/tokens.js';
 import { PartnersModule, partnersProjection } from '../../libs/partners/index.js';
+import { BallotsModule, ballotDeadlinesProjection, ballotsProjection } from '../../libs/ballots/index.js';
+import { BallotsController } from './ballots/ballots.controller.js';
 import { AuditApiModule } from './audit/audit-api.module.js';
 import { HealthController } from './health.controller.js';
 import { PartnersController } from './partners/partners.controller.js';
@@ -14,10 +16,12 @@ export interface ApiOptions {
   config: AppConfig;
   stores: Stores;
   clock?: Clock;
+  /** How often the ballot scheduler reads the due dates (ms); default 1000. */
+  ballotPollMs?: number;
 }
 
 /** Every read model the engine keeps, in one list: the projector runs them, `u4ssc rebuild` rebuilds them. */
-export const PROJECTIONS = [partnersProjection];
+export const PROJECTIONS = [partnersProjection, ballotsProjection, ballotDeadlinesProjection];
 
 @Module({})
 export class AppModule {
@@ -34,8 +38,9 @@ export class AppModule {
         }),
         PartnersModule,
         AuditApiModule,
+        BallotsModule.forRoot({ pollMs: options.ballotPollMs }),
       ],
-      controllers: [HealthController, PartnersController],
+      controllers: [HealthController, PartnersController, BallotsController],
       providers: [{ provide: APP_CONFIG, useValue: options.config }, ...authProviders(), ...httpProviders()],
     };
   }

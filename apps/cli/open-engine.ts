@@ -3,6 +3,7 @@ import { Module, type INestApplicationContext } from '@nestjs/common';
 import { loadConfig, type AppConfig } from '../../libs/config/index.js';
 import { EngineModule, openStores, type Stores } from '../../libs/engine/index.js';
 import { PartnersModule } from '../../libs/partners/index.js';
+import { BallotsModule } from '../../libs/ballots/index.js';
 import { PROJECTIONS } from '../api/app.module.js';
 
 export interface OpenedEngine {
@@ -19,7 +20,7 @@ export async function openEngine(): Promise<OpenedEngine> {
   const config = loadConfig();
   const stores = await openStores(config);
   @Module({
-    imports: [EngineModule.forRoot({ stores, projections: PROJECTIONS, background: false }), PartnersModule],
+    imports: [EngineModule.forRoot({ stores, projections: PROJECTIONS, background: false }), PartnersModule, BallotsModule],
   })
   class CliModule {}
   const app = await NestFactory.createApplicationContext(CliModule, { logger: ['error', 'warn'] });

@@ -18,15 +18,32 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
-/** The real API on a real SQLite file in `dir` (or in memory), as `u4ssc serve` builds it. */
-export async function startApi(options: { dir?: string; store?: 'sqlite' | 'memory'; clock?: Clock }): Promise<ApiHarness> {
+export interface StartApiOptions {
+  dir?: string;
+  /** `postgres`: the test server (U4SSC_TEST_DATABASE_URL), in a fresh schema dropped on close unless one is given. */
+  store?: 'sqlite' | 'memory' | 'postgres';
+  databaseSchema?: string;
+  clock?: Clock;
+  ballotPollMs?: number;
+}
+
+/** The real API on a real SQLite file in `dir` (or in memory, or on PostgreSQL), as `u4ssc serve` builds it. */
+export async function startApi(options: StartApiOptions): Promise<ApiHarness> {
+  // Imported here so that suites without PostgreSQL never probe for it.
+  const fresh = options.store === 'postgres' && !options.databaseSchema
+    ? await (await import('../../libs/event-store/postgres/test-database.js')).freshSchema('api')
+    : undefined;
+  const postgresUrl = options.store === 'postgres'
+    ? (await import('../../libs/event-store/postgres/test-database.js')).postgresTestUrl()
+    : undefined;
   const config = loadConfig({
     U4SSC_STORE: options.store ?? 'sqlite',
     U4SSC_SQLITE_FILE: join(options.dir ?? '.', 'u4ssc.sqlite'),
     U4SSC_TOKEN_SECRET: TEST_SECRET,
+    ...(postgresUrl ? { U4SSC_DATABASE_URL: postgresUrl, U4SSC_DATABASE_SCHEMA: fresh?.schema ?? options.databaseSchema } : {}),
   });
   const stores = await openStores(config);
-  const app = await createApi({ config, stores, clock: options.clock, quiet: true });
+  const app = await createApi({ config, stores, clock: options.clock, quiet: true, ballotPollMs: options.ballotPollMs });
   await app.init();
   return {
     app,
@@ -35,6 +52,9 @@ export async function startApi(options: { dir?: string; store?: 'sqlite' | 'memo
     stores,
     token: (sub, roles, extra = {}) =>
       issueLocalToken(TEST_SECRET, { sub, roles, org: extra.org, name: extra.name }, { expiresIn: extra.expiresIn ?? '1h' }),
-    close: () => app.close(),
+    close: async () => {
+      await app.close();
+      await fresh?.drop();
+    },
   };
 }
