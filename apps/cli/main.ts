@@ -1,8 +1,11 @@
 import 'reflect-metadata';
 import { ConfigError } from '../../libs/config/index.js';
+import { anchorCommand } from './commands/anchor.js';
+import { exportCommand } from './commands/export.js';
 import { migrateCommand } from './commands/migrate.js';
 import { partnersCommand } from './commands/partners.js';
 import { rebuildCommand } from './commands/rebuild.js';
+import { replayCommand } from './commands/replay.js';
 import { serveCommand } from './commands/serve.js';
 import { tokenCommand } from './commands/token.js';
 import { verifyCommand } from './commands/verify.js';
@@ -11,8 +14,11 @@ import { UsageError } from './usage-error.js';
 const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; summary: string }> = {
   serve: { run: serveCommand, summary: 'start the HTTP API on the configured store' },
   token: { run: tokenCommand, summary: 'print a local bearer token: --sub ID --role ROLE [--org PARTNER] [--name N] [--expires 12h]' },
-  verify: { run: verifyCommand, summary: 'check the whole log: hashes, chain links, revisions, positions [--json]' },
-  rebuild: { run: rebuildCommand, summary: 'drop every read model and replay the log from position 0' },
+  verify: { run: verifyCommand, summary: 'check the whole log: hashes, chains, revisions, positions, machine legality [--anchor A]... [--bundle F] [--json]' },
+  anchor: { run: anchorCommand, summary: 'print the log\'s anchor for the minutes (u4ssc-anchor:<n>:<hex>) [--json]' },
+  replay: { run: replayCommand, summary: 'a process as it stood: replay <stream> [--at ISO | --position N] [--json]' },
+  export: { run: exportCommand, summary: 'write a bundle to check offline: --out F [--stream S] [--from ISO] [--to ISO]' },
+  rebuild: { run: rebuildCommand, summary: 'drop every read model and replay the log from position 0; --check only compares [--json]' },
   migrate: { run: migrateCommand, summary: 'copy the whole log to another store and verify it there: --from sqlite:<file> --to postgres://… [--to-schema S]' },
   partners: { run: partnersCommand, summary: 'partners list [--at ISO] | partners load-annex-ii [--file F] [--as ID]' },
 };

@@ -1,10 +1,15 @@
 import { Projector } from '../../../libs/projections/index.js';
 import { openEngine } from '../open-engine.js';
 import { parse } from '../parse.js';
+import { rebuildCheck } from './rebuild-check.js';
 
-/** Deletes every read model and replays the log from position 0 (read models are disposable). */
+/**
+ * Deletes every read model and replays the log from position 0 (read models are disposable); with --check,
+ * changes nothing and reports where the live read models differ from such a rebuild.
+ */
 export async function rebuildCommand(args: string[]): Promise<number> {
-  parse(args, {});
+  const { values } = parse(args, { check: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } });
+  if (values.check) return rebuildCheck(values.json!);
   const { app, stores } = await openEngine();
   try {
     const projector = app.get(Projector);

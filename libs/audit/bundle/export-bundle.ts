@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson, formatAnchor, LEDGER_GENESIS, nextLedgerHash, type StoredEvent } from '../../envelope/index.js';
+import { formatAnchor, LEDGER_GENESIS, nextLedgerHash, type StoredEvent } from '../../envelope/index.js';
 import { readAllEvents, type EventStore } from '../../event-store/index.js';
 import { BUNDLE_FORMAT, checkableFor, eventLine, scopeOf, sealOf, type BundleManifest } from './manifest.js';
 
@@ -38,7 +38,9 @@ export async function* bundleLines(store: EventStore, options: ExportOptions): A
   };
   const wanted = await selector(source, options);
   const manifest = await manifestOf(source, wanted, options, store.kind, upTo);
-  yield `${canonicalJson(manifest)}\n`;
+  // Plain JSON in the manifest's own member order (format first), for people reading it; the seal is computed
+  // over its canonical form, so the order does not matter to the check.
+  yield `${JSON.stringify(manifest)}\n`;
   for await (const event of source()) if (wanted(event)) yield `${eventLine(event)}\n`;
 }
 

@@ -4,7 +4,7 @@ import { canonicalJson, type StoredEvent } from '../../envelope/index.js';
 /**
  * An export bundle is one JSON Lines file (`.jsonl`):
  *
- *   line 1      the manifest (below), in canonical JSON;
+ *   line 1      the manifest (below), as JSON;
  *   lines 2…    the stored events in global order, each in canonical JSON, exactly as the store keeps them
  *               (id, stream, revision, position, type, data, metadata, prevHash, hash).
  *
@@ -71,7 +71,7 @@ export function checkableFor(scope: BundleScope, stream: string | null, streams:
     case 'log':
       return {
         chain: 'every stream, from its first event',
-        ledger: 'the ledger over the whole log: the anchor in this manifest, and any anchor published for a position it holds',
+        ledger: 'the ledger over the whole log: the anchor in this manifest, and any anchor published for an event it holds',
         machines: 'every event, replayed through its stream’s pinned machine version',
       };
     case 'stream':
