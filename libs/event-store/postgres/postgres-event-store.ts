@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import { openPool } from './open-pool.js';
 import { chainEvents, GENESIS_HASH, type NewEvent, type StoredEvent } from '../../envelope/index.js';
 import {
   checkExpectedRevision,
@@ -105,16 +106,7 @@ export class PostgresEventStore implements EventStore {
 
   static async open(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
     const schema = options.schema ?? 'public';
-    const pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10 });
-    // An idle connection the server drops emits 'error' on the pool; the pool discards it and the next query
-    // reconnects, so it must not crash the process as an unhandled 'error' event would.
-    pool.on('error', () => undefined);
-    try {
-      await createSchema(pool, schema);
-    } catch (error) {
-      await pool.end();
-      throw error;
-    }
+    const pool = await openPool(options.connectionString, options.poolSize ?? 10, (ready) => createSchema(ready, schema));
     return new PostgresEventStore(pool, schema, options.visibilityWaitMs ?? DEFAULT_VISIBILITY_WAIT_MS);
   }
 

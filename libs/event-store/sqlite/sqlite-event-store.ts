@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { openSqliteDatabase } from './open-database.js';
 import { chainEvents, GENESIS_HASH, type NewEvent, type StoredEvent } from '../../envelope/index.js';
 import {
   checkExpectedRevision,
@@ -111,14 +112,8 @@ export class SqliteEventStore implements EventStore {
   }
 
   static open(file: string, options: SqliteEventStoreOptions = {}): SqliteEventStore {
-    const db = new Database(file);
+    const db = openSqliteDatabase(file, SCHEMA, options.busyTimeoutMs);
     try {
-      // busy_timeout first: switching to WAL and creating the schema may wait for another process's lock.
-      db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
-      db.pragma('journal_mode = WAL');
-      // FULL: an append acknowledged to a writer survives power loss, not only a process crash.
-      db.pragma('synchronous = FULL');
-      db.transaction(() => db.exec(SCHEMA)).immediate();
       return new SqliteEventStore(db);
     } catch (error) {
       db.close();

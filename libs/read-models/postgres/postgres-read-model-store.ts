@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { openPool } from '../../event-store/postgres/open-pool.js';
 import { docText } from '../json-text.js';
 import {
   CheckpointMovedError,
@@ -49,16 +50,7 @@ export class PostgresReadModelStore implements ReadModelStore {
 
   static async open(options: PostgresReadModelStoreOptions): Promise<PostgresReadModelStore> {
     const schema = options.schema ?? 'public';
-    const pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 5 });
-    // The pool drops a connection the server closed and reconnects on the next query; unhandled, the 'error'
-    // event would crash the process.
-    pool.on('error', () => undefined);
-    try {
-      await createTables(pool, schema);
-    } catch (error) {
-      await pool.end();
-      throw error;
-    }
+    const pool = await openPool(options.connectionString, options.poolSize ?? 5, (ready) => createTables(ready, schema));
     return new PostgresReadModelStore(pool, schema);
   }
 

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { openSqliteDatabase } from '../../event-store/sqlite/open-database.js';
 import { docText } from '../json-text.js';
 import { CheckpointMovedError, type DocChange, type IdempotencyRecord, type ReadModelStore } from '../port.js';
 
@@ -101,12 +102,8 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   static open(file: string, options: SqliteReadModelStoreOptions = {}): SqliteReadModelStore {
-    const db = new Database(file);
+    const db = openSqliteDatabase(file, SCHEMA, options.busyTimeoutMs);
     try {
-      db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
-      db.transaction(() => db.exec(SCHEMA)).immediate();
       return new SqliteReadModelStore(db);
     } catch (error) {
       db.close();
