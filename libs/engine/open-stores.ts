@@ -16,6 +16,8 @@ export interface StoreSettings {
   databaseUrl?: string;
   /** PostgreSQL schema for the events and read models; default `public`. */
   databaseSchema?: string;
+  /** EventStoreDB / KurrentDB connection string (`EVENTSTORE_URL`), required with `eventstoredb`. */
+  eventStoreUrl?: string;
 }
 
 export interface Stores {
@@ -27,7 +29,7 @@ export interface Stores {
 
 /**
  * Opens the event log and the read-model store the configuration names. The read models live beside the
- * events: in the same SQLite file, or in the same PostgreSQL database.
+ * events: in the same SQLite file, or in the same PostgreSQL database; with EventStoreDB, in the SQLite file.
  */
 export async function openStores(settings: StoreSettings): Promise<Stores> {
   switch (settings.store) {
@@ -56,10 +58,21 @@ export async function openStores(settings: StoreSettings): Promise<Stores> {
         throw error;
       }
     }
-    case 'eventstoredb':
-      throw new Error(
-        'U4SSC_STORE=eventstoredb: the EventStoreDB adapter is not part of this build yet; use sqlite or postgres',
-      );
+    case 'eventstoredb': {
+      if (!settings.eventStoreUrl) throw new Error('EVENTSTORE_URL is required when U4SSC_STORE=eventstoredb');
+      // Loaded only here, so the other backends never load the gRPC client. EventStoreDB holds the events only
+      // (issue 7): the read models and their checkpoints stay in the SQLite read-model store, which serves one
+      // process, hence SoleLeadership. The server is reached first, so a wrong URL stops start-up before any file.
+      const { EventStoreDbEventStore } = await import('../event-store/eventstoredb/index.js');
+      const events = await EventStoreDbEventStore.open({ connectionString: settings.eventStoreUrl });
+      try {
+        mkdirSync(dirname(settings.sqliteFile), { recursive: true });
+        return { events, readModels: SqliteReadModelStore.open(settings.sqliteFile), leadership: new SoleLeadership() };
+      } catch (error) {
+        await events.close();
+        throw error;
+      }
+    }
   }
 }
 
