@@ -1,3 +1,4 @@
+import { ballotProcess } from '../ballots/ballot.process.js';
 import { partnerProcess } from '../partners/partner.process.js';
 import type { ProcessDefinition } from '../process-runner/index.js';
 
@@ -11,6 +12,7 @@ import type { ProcessDefinition } from '../process-runner/index.js';
  */
 export const PROCESS_DEFINITIONS: readonly ProcessDefinition[] = [
   partnerProcess,
+  ballotProcess,
 ];
 
 export type ProcessRegistry = ReadonlyMap<string, ProcessDefinition>;
