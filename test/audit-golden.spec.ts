@@ -7,7 +7,14 @@ import { verifyLog } from '../libs/envelope/index.js';
 import { partnerProcess } from '../libs/partners/partner.process.js';
 import { partnerMachine } from '../state-machines/partner/partner.machine.js';
 import { parseGolden, replayGolden } from './golden/golden-log.js';
+import { BALLOT_GOLDEN, recordBallotGolden } from './golden/record-ballot-golden.js';
 import { PARTNER_GOLDEN, recordPartnerGolden } from './golden/record-partner-golden.js';
+
+/** Every recorder, by the golden log it writes. */
+const RECORDERS: [string, () => Promise<string>][] = [
+  [PARTNER_GOLDEN, recordPartnerGolden],
+  [BALLOT_GOLDEN, recordBallotGolden],
+];
 
 const GOLDEN_DIR = join(process.cwd(), 'test', 'golden');
 
@@ -18,9 +25,9 @@ const GOLDEN_DIR = join(process.cwd(), 'test', 'golden');
  * the ones missing; existing ones are never rewritten.
  */
 describe('golden logs replayed through the current machines', () => {
-  it('records missing golden logs only when asked to (U4SSC_GOLDEN_WRITE=1)', async () => {
-    const file = join(GOLDEN_DIR, `${PARTNER_GOLDEN}.jsonl`);
-    if (process.env.U4SSC_GOLDEN_WRITE === '1' && !existsSync(file)) writeFileSync(file, await recordPartnerGolden());
+  it.each(RECORDERS)('has the %s log (U4SSC_GOLDEN_WRITE=1 records it when missing, never over an old one)', async (name, record) => {
+    const file = join(GOLDEN_DIR, `${name}.jsonl`);
+    if (process.env.U4SSC_GOLDEN_WRITE === '1' && !existsSync(file)) writeFileSync(file, await record());
     expect(existsSync(file)).toBe(true);
   });
 
@@ -51,8 +58,8 @@ describe('golden logs replayed through the current machines', () => {
     expect(gone[0]!.why).toMatch(/machine partner v1 is gone/);
   });
 
-  it('records the same log byte for byte on every run (fixed clock and command ids)', async () => {
-    const [first, second] = [await recordPartnerGolden(), await recordPartnerGolden()];
+  it.each(RECORDERS)('records %s byte for byte the same on every run (fixed clock and command ids)', async (_name, record) => {
+    const [first, second] = [await record(), await record()];
     expect(second).toBe(first);
   });
 });

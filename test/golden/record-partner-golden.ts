@@ -1,9 +1,9 @@
 import request from 'supertest';
 import { engineVersion } from '../../libs/audit/index.js';
-import type { StoredEvent } from '../../libs/envelope/index.js';
 import { ManualClock } from '../../libs/kernel/clock.js';
 import { startApi } from '../support/api-harness.js';
-import { GOLDEN_FORMAT, goldenText, type GoldenEntry } from './golden-log.js';
+import { GOLDEN_FORMAT, goldenText } from './golden-log.js';
+import { recordEntries } from './record-entries.js';
 
 export const PARTNER_GOLDEN = 'partner-lifecycle';
 
@@ -18,17 +18,11 @@ export async function recordPartnerGolden(): Promise<string> {
   try {
     const secretariat = `Bearer ${await api.token('sec-bueti', ['secretariat'], { name: 'Secretariat officer' })}`;
     const auditor = `Bearer ${await api.token('aud-1', ['auditor'])}`;
-    const entries: GoldenEntry[] = [];
-    let seen = 0;
+    const record = recordEntries(api, auditor);
     const step = async (at: string, key: string, path: string, body: object, status: number) => {
       clock.set(at);
       await request(api.server).post(path).set('Authorization', secretariat).set('Idempotency-Key', key).send(body).expect(status);
-      const page = await api.stores.events.readAll({ after: seen });
-      for (const event of page.events as StoredEvent[]) {
-        const state = await request(api.server).get(`/v1/processes/${event.stream}?position=${event.position}`).set('Authorization', auditor).expect(200);
-        entries.push({ event, state: { value: state.body.state, context: state.body.context } });
-        seen = event.position;
-      }
+      await record();
     };
     const partner = (partnerId: string, name: string, entityType = 'specialized-agency') => ({
       partnerId,
@@ -52,7 +46,7 @@ export async function recordPartnerGolden(): Promise<string> {
         description: 'Partner membership (ToR ¶12, Annex II): registrations, a refused non-UN entity, withdrawals (one refused as repeated), re-registrations',
         recordedWith: engineVersion(),
       },
-      entries,
+      record.entries,
     );
   } finally {
     await api.close();
