@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { ConfigError } from '../../libs/config/index.js';
 import { anchorCommand } from './commands/anchor.js';
+import { ballotsCommand } from './commands/ballots.js';
 import { exportCommand } from './commands/export.js';
 import { migrateCommand } from './commands/migrate.js';
 import { partnersCommand } from './commands/partners.js';
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; summa
   rebuild: { run: rebuildCommand, summary: 'drop every read model and replay the log from position 0; --check only compares [--json]' },
   migrate: { run: migrateCommand, summary: 'copy the whole log to another store and verify it there: --from sqlite:<file> --to postgres://… [--to-schema S]' },
   partners: { run: partnersCommand, summary: 'partners list [--at ISO] | partners load-annex-ii [--file F] [--as ID]' },
+  ballots: { run: ballotsCommand, summary: 'ballots list [--status S] [--json] | ballots show <id> [--json] (with the tally table)' },
 };
 
 function usage(): string {
