@@ -56,7 +56,7 @@ describe('u4ssc ballots list | show, on the SQLite file the API wrote', () => {
     expect(text).toMatch(/U4SSC-ballot-rules v1, default for workplan \(ToR ¶10\(d\), ¶13\(b\)\); ToR version U4SSC-ToR-2023/);
     expect(text).toMatch(/^ {2}ITU\s+yes\s+.* by rep-ITU\s+changed from no$/m);
     expect(text).toMatch(/^ {2}UNECE\s+-\s+\(did not vote\)$/m);
-    expect(text).toMatch(/^\s+2\s+0\s+1\s+1\s+3 of 2 needed \(met\)\s+approved$/m);
+    expect(text).toMatch(/^\s+2\s+0\s+1\s+1\s+3 taking part, 2 needed \(met\)\s+approved$/m);
     const json = JSON.parse(runCli(['ballots', 'show', decided, '--json'], env).stdout);
     expect(json.decision.tally).toMatchObject({ yes: 2, no: 0, abstain: 1, notVoted: ['UNECE'] });
   });

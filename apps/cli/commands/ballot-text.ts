@@ -53,9 +53,9 @@ function voteTable(view: BallotView): string[] {
   const counts = tally
     ? [
         '',
-        `  ${'yes'.padStart(5)} ${'no'.padStart(5)} ${'abstain'.padStart(8)} ${'not voted'.padStart(10)}   quorum                     outcome`,
+        `  ${'yes'.padStart(5)} ${'no'.padStart(5)} ${'abstain'.padStart(8)} ${'not voted'.padStart(10)}   quorum                               outcome`,
         `  ${String(tally.yes).padStart(5)} ${String(tally.no).padStart(5)} ${String(tally.abstain).padStart(8)} ${String(tally.notVoted.length).padStart(10)}   ` +
-          `${`${tally.participating} of ${tally.quorumRequired} needed (${tally.quorumMet ? 'met' : 'not met'})`.padEnd(26)} ${tally.outcome}`,
+          `${`${tally.participating} taking part, ${tally.quorumRequired} needed (${tally.quorumMet ? 'met' : 'not met'})`.padEnd(36)} ${tally.outcome}`,
       ]
     : ['', `  turnout so far: ${Object.keys(view.current).length} of ${view.electorate.length} (running ballot: Partners see only the turnout)`];
   return [`  ${'partner'.padEnd(12)}  ${'vote'.padEnd(8)}  ${'cast'.padEnd(44)}  history`, ...rows, ...counts];
