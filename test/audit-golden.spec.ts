@@ -1,8 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assign } from 'xstate';
-import { machineLegality, processRegistry } from '../libs/audit/index.js';
+import { assign, initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
+import { machineLegality, PROCESS_REGISTRY, processRegistry } from '../libs/audit/index.js';
+import { machineEventOf } from '../libs/process-runner/index.js';
 import { verifyLog } from '../libs/envelope/index.js';
 import { partnerProcess } from '../libs/partners/partner.process.js';
 import { partnerMachine } from '../state-machines/partner/partner.machine.js';
@@ -43,6 +44,22 @@ describe('golden logs replayed through the current machines', () => {
   it.each(files)('%s replays to the recorded state after every event', (name) => {
     const log = parseGolden(readFileSync(join(GOLDEN_DIR, name), 'utf8'));
     expect(replayGolden(log)).toEqual([]);
+  });
+
+  it.each(files)('%s: at every event, XState returns the same snapshot exactly when `can` refuses (what verify relies on)', (name) => {
+    const log = parseGolden(readFileSync(join(GOLDEN_DIR, name), 'utf8'));
+    const snapshots = new Map<string, AnyMachineSnapshot>();
+    const types = [...new Set(log.entries.map((entry) => entry.event.type)), 'NoSuchEvent'];
+    for (const { event } of log.entries) {
+      const definition = PROCESS_REGISTRY.get(event.metadata.machine.id)!;
+      const machine = definition.versions[event.metadata.machine.version]!;
+      const snapshot = snapshots.get(event.stream) ?? initialTransition(machine, definition.input(event.stream))[0];
+      for (const type of types) {
+        const probe = machineEventOf({ ...event, type });
+        expect([event.id, type, transition(machine, snapshot, probe)[0] === snapshot]).toEqual([event.id, type, !snapshot.can(probe)]);
+      }
+      snapshots.set(event.stream, transition(machine, snapshot, machineEventOf(event))[0]);
+    }
   });
 
   it('fails, naming the event, when a machine reinterprets history in place', () => {

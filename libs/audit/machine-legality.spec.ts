@@ -1,4 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
+import { initialTransition, setup, transition, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
+import { partnerMachine } from '../../state-machines/partner/partner.machine.js';
 import { verifyLog, type NewEvent } from '../envelope/index.js';
 import { MemoryEventStore } from '../event-store/index.js';
 import { partnerProcess } from '../partners/partner.process.js';
@@ -80,5 +82,32 @@ describe('machine legality in verify', () => {
     for (const e of fromFeb) if (!starts.has(e.stream)) starts.set(e.stream, { revision: e.revision - 1, hash: e.prevHash });
     expect((await verifyLog(fromFeb, { legality: legality.check, starts })).ok).toBe(true);
     expect(legality.unchecked().sort()).toEqual(['partner-FAO', 'partner-UNECE']);
+  });
+});
+
+describe('the legality check relies on XState returning the same snapshot exactly when `can` is false', () => {
+  const odd = setup({ guards: { never: () => false } }).createMachine({
+    initial: 'a',
+    states: { a: { on: { Noop: {}, Cited: { meta: { clauses: ['¶1'] } }, Guarded: { guard: 'never', target: 'b' }, Go: 'b' } }, b: { type: 'final' } },
+  });
+  const agree = (machine: AnyStateMachine, snapshot: AnyMachineSnapshot, event: { type: string; [key: string]: unknown }) =>
+    (transition(machine, snapshot, event)[0] === snapshot) === !snapshot.can(event);
+
+  it('for targetless, guarded, unknown and ordinary transitions', () => {
+    const [start] = initialTransition(odd);
+    for (const type of ['Noop', 'Cited', 'Guarded', 'Go', 'Unknown']) expect([type, agree(odd, start, { type })]).toEqual([type, true]);
+  });
+
+  it('for every state and event type of the Partner machine met in a real history (the golden logs check the others)', async () => {
+    const store = new MemoryEventStore();
+    await writePartnerHistory(store);
+    const types = ['PartnerRegistered', 'PartnerWithdrawn', 'Other'];
+    let [snapshot] = initialTransition(partnerMachine, { partnerId: 'FAO' });
+    for (const stored of await store.readStream('partner-FAO')) {
+      for (const type of types) {
+        expect(agree(partnerMachine, snapshot, { type, data: stored.data, meta: { occurredAt: stored.metadata.occurredAt, actor: stored.metadata.actor } })).toBe(true);
+      }
+      [snapshot] = transition(partnerMachine, snapshot, { type: stored.type, data: stored.data, meta: { occurredAt: stored.metadata.occurredAt, actor: stored.metadata.actor } } as never);
+    }
   });
 });

@@ -50,12 +50,15 @@ export function machineLegality(registry: ProcessRegistry = PROCESS_REGISTRY): M
       return `event names machine ${ref?.id} v${ref?.version}, but stream "${event.stream}" is pinned to ${pinned.id} v${pinned.version} by its first event`;
     }
     if (replay.snapshot) {
-      const machineEvent = machineEventOf(event);
-      if (!replay.snapshot.can(machineEvent)) {
+      // One pure transition instead of `can` then `transition` (each computes the step): XState gives back the
+      // very same snapshot exactly when no transition is enabled, which is when `snapshot.can` is false
+      // (DESIGN.md §5; pinned by machine-legality.spec.ts).
+      const [next] = transition(replay.definition.versions[pinned.version]!, replay.snapshot, machineEventOf(event));
+      if (next === replay.snapshot) {
         const state = stateValueString(replay.snapshot);
         return `${event.type} is not a legal transition of ${pinned.id} machine v${pinned.version} from state "${state}" (stream "${event.stream}", revision ${event.revision})`;
       }
-      [replay.snapshot] = transition(replay.definition.versions[pinned.version]!, replay.snapshot, machineEvent);
+      replay.snapshot = next;
     }
     const key = `${pinned.id}\u0000${pinned.version}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
