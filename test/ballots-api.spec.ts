@@ -72,6 +72,21 @@ describe('Partners Board ballots over HTTP (ToR ¶13(b), ¶19) on a SQLite file'
     expect(opened.metadata).toMatchObject({ actor: { id: 'sec-bueti', role: 'secretariat' }, machine: { id: 'ballot', version: 1 }, torVersion: 'U4SSC-ToR-2023' });
   });
 
+  it('opens one ballot for one Idempotency-Key: a retry answers the same ballot and appends nothing', async () => {
+    const send = () =>
+      request(api.server)
+        .post('/v1/ballots')
+        .set('Authorization', secretariat)
+        .set('Idempotency-Key', 'open-hub-valencia')
+        .send({ subject: { kind: 'hub', title: 'Hub request: Valencia' }, question: 'Approve the Hub?', closesAt: inDays(clock.now(), 10) });
+    const first = await send().expect(201);
+    const head = await api.stores.events.headPosition();
+    const again = await send().expect(201);
+    expect(again.body.resource.ballotId).toBe(first.body.resource.ballotId);
+    expect(await api.stores.events.headPosition()).toBe(head);
+    expect(first.body.resource.rulesSource).toMatchObject({ subjectKind: 'hub', clauses: ['¶30'] });
+  });
+
   it('keeps the running tally secret while open: turnout for Partners, who voted for the Secretariat, everything for auditors', async () => {
     const id = await openBallot(api, secretariat, { closesAt: inDays(clock.now(), 14) });
     const itu = await representativeOf(api, 'ITU');
