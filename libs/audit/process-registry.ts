@@ -1,4 +1,5 @@
 import { ballotProcess } from '../ballots/ballot.process.js';
+import { officeProcess } from '../offices/office.process.js';
 import { partnerProcess } from '../partners/partner.process.js';
 import type { ProcessDefinition } from '../process-runner/index.js';
 
@@ -13,6 +14,7 @@ import type { ProcessDefinition } from '../process-runner/index.js';
 export const PROCESS_DEFINITIONS: readonly ProcessDefinition[] = [
   partnerProcess,
   ballotProcess,
+  officeProcess,
 ];
 
 export type ProcessRegistry = ReadonlyMap<string, ProcessDefinition>;
