@@ -15,6 +15,8 @@ export interface CommandContext {
   actor: Actor;
   correlationId?: string;
   causationId?: string;
+  /** Recording a decision taken before the system went live (a bootstrap import): marks the events `imported`. */
+  imported?: boolean;
 }
 
 export interface RunnerDeps {
@@ -97,6 +99,7 @@ function placeDecisions(
       machine: { id: definition.id, version: state.machineVersion },
       torVersion: definition.torVersion,
       clauses,
+      ...(command.imported ? { imported: true } : {}),
     };
     const machineEvent = machineEventOf({ type: decision.type, data: decision.data, metadata });
     const current = stateValueString(snapshot);
