@@ -8,6 +8,8 @@ import { APP_CONFIG } from '../../libs/kernel/tokens.js';
 import { PartnersModule, partnersProjection } from '../../libs/partners/index.js';
 import { BallotsModule, ballotDeadlinesProjection, ballotsProjection } from '../../libs/ballots/index.js';
 import { BallotsController } from './ballots/ballots.controller.js';
+import { WorkplansModule, workplansProjection } from '../../libs/workplans/index.js';
+import { WorkplansController } from './workplans/workplans.controller.js';
 import { AuditApiModule } from './audit/audit-api.module.js';
 import { HealthController } from './health.controller.js';
 import { PartnersController } from './partners/partners.controller.js';
@@ -21,7 +23,7 @@ export interface ApiOptions {
 }
 
 /** Every read model the engine keeps, in one list: the projector runs them, `u4ssc rebuild` rebuilds them. */
-export const PROJECTIONS = [partnersProjection, ballotsProjection, ballotDeadlinesProjection];
+export const PROJECTIONS = [partnersProjection, ballotsProjection, ballotDeadlinesProjection, workplansProjection];
 
 @Module({})
 export class AppModule {
@@ -39,8 +41,9 @@ export class AppModule {
         PartnersModule,
         AuditApiModule,
         BallotsModule.forRoot({ pollMs: options.ballotPollMs }),
+        WorkplansModule.forRoot(),
       ],
-      controllers: [HealthController, PartnersController, BallotsController],
+      controllers: [HealthController, PartnersController, BallotsController, WorkplansController],
       providers: [{ provide: APP_CONFIG, useValue: options.config }, ...authProviders(), ...httpProviders()],
     };
   }

@@ -2,6 +2,7 @@ import { ballotProcess } from '../ballots/ballot.process.js';
 import { officeProcess } from '../offices/office.process.js';
 import { partnerProcess } from '../partners/partner.process.js';
 import type { ProcessDefinition } from '../process-runner/index.js';
+import { workplanProcess } from '../workplans/workplan.process.js';
 
 /**
  * Every process the engine runs, found by the machine id its streams pin in their first event
@@ -15,6 +16,7 @@ export const PROCESS_DEFINITIONS: readonly ProcessDefinition[] = [
   partnerProcess,
   ballotProcess,
   officeProcess,
+  workplanProcess,
 ];
 
 export type ProcessRegistry = ReadonlyMap<string, ProcessDefinition>;

@@ -1,0 +1,129 @@
+import { Inject, Injectable, Logger, Optional, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { CommandBus, Saga, type ICommand, type IEvent } from '@nestjs/cqrs';
+import { filter, map, mergeMap, type Observable } from 'rxjs';
+import { BallotDecided, ballotsDecided, sagaCommandContext } from '../ballots/ballot-decided.js';
+import { ballotProcess, ballotStream } from '../ballots/ballot.process.js';
+import { ProcessCommands } from '../engine/process-commands.service.js';
+import { LeaderTasks } from '../engine/leader-tasks.js';
+import type { BallotDecidedData } from '../../state-machines/ballot/ballot.events.js';
+import { DomainError } from '../errors/index.js';
+import { READ_MODEL_STORE } from '../kernel/tokens.js';
+import type { ReadModelStore } from '../read-models/port.js';
+import { RecordWorkplanOutcomeCommand } from './workplans.commands.js';
+import { cycleOfReference } from './workplan.process.js';
+import { WORKPLANS_COLLECTION, type WorkplanView } from './workplan.view.js';
+
+/** The saga's name: command ids derive from it and the ballot's `BallotDecided` event, whoever issues the command. */
+export const AGREEMENT_SAGA = 'workplan-agreement';
+
+export interface AgreementCatchUpOptions {
+  /** How often the catch-up looks for decided ballots not yet recorded (ms); default 5000. */
+  pollMs?: number;
+}
+export const WORKPLAN_CATCH_UP_OPTIONS = Symbol('WORKPLAN_CATCH_UP_OPTIONS');
+
+export interface CatchUpResult {
+  cycle: string;
+  ballotId: string;
+  result: 'recorded' | 'already-recorded' | 'refused' | 'failed';
+  detail?: string;
+}
+
+/** The ballot's cycle awaits it: the cycle is voting on this very ballot (per the read model). */
+function awaits(view: WorkplanView | undefined, ballotId: string): boolean {
+  return view?.state === 'voting' && view.ballots.at(-1)?.ballotId === ballotId;
+}
+
+/**
+ * "Ballot decided → workplan agreed" (DESIGN.md §3). In-process, the saga answers each `BallotDecided` about a
+ * workplan whose cycle is voting on it. A crash between the ballot's decision and this answer would lose it, so a
+ * leader task also looks, at start and then periodically, for cycles voting on a ballot that the ballot's own
+ * stream records as decided. Both issue the same command with the same derived id (`sagaCommandContext`): it lands
+ * once however many times, and from wherever, it is sent.
+ */
+@Injectable()
+export class WorkplanAgreementSaga implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('WorkplanAgreementSaga');
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = true;
+  private pass: Promise<unknown> | null = null;
+
+  constructor(
+    private readonly processes: ProcessCommands,
+    private readonly commands: CommandBus,
+    private readonly tasks: LeaderTasks,
+    @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
+    @Optional() @Inject(WORKPLAN_CATCH_UP_OPTIONS) private readonly options: AgreementCatchUpOptions = {},
+  ) {}
+
+  @Saga()
+  agreement = (events$: Observable<IEvent>): Observable<ICommand> =>
+    events$.pipe(
+      ballotsDecided('workplan'),
+      mergeMap(async (decided) => {
+        const cycle = cycleOfReference(decided.subject.reference);
+        const view = cycle ? await this.readModels.get<WorkplanView>(WORKPLANS_COLLECTION, cycle) : undefined;
+        // A ballot no cycle is voting on is none of this saga's business (the catch-up covers a lagging read model).
+        return awaits(view, decided.ballotId) ? decided : null;
+      }),
+      filter((decided): decided is BallotDecided => decided !== null),
+      map((decided) => new RecordWorkplanOutcomeCommand({ ballotId: decided.ballotId }, sagaCommandContext(AGREEMENT_SAGA, decided))),
+    );
+
+  onModuleInit(): void {
+    this.tasks.register({ name: 'workplan-agreement-catch-up', start: () => this.start(), stop: () => this.stop() });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    const tick = async () => {
+      this.timer = null;
+      if (this.stopped) return;
+      this.pass = this.runOnce().catch((error) => this.logger.error(error instanceof Error ? error.stack : String(error)));
+      await this.pass;
+      this.pass = null;
+      if (!this.stopped) this.timer = setTimeout(tick, this.options.pollMs ?? 5000);
+    };
+    void tick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.pass;
+  }
+
+  /** One catch-up pass: every cycle voting on a ballot its stream records as decided gets the outcome recorded. */
+  async runOnce(): Promise<CatchUpResult[]> {
+    const results: CatchUpResult[] = [];
+    for (const view of await this.readModels.list<WorkplanView>(WORKPLANS_COLLECTION)) {
+      const ballotId = view.ballots.at(-1)?.ballotId;
+      if (view.state !== 'voting' || !ballotId) continue;
+      const { events } = await this.processes.load(ballotProcess, ballotStream(ballotId));
+      const stored = events.find((event) => event.type === 'BallotDecided');
+      if (!stored) continue;
+      const data = stored.data as BallotDecidedData;
+      const decided = new BallotDecided(data.ballotId, data.subject, data.outcome, data.tally, stored);
+      try {
+        const outcome = await this.commands.execute(
+          new RecordWorkplanOutcomeCommand({ ballotId }, sagaCommandContext(AGREEMENT_SAGA, decided)),
+        );
+        results.push({ cycle: view.cycle, ballotId, result: outcome.duplicate ? 'already-recorded' : 'recorded' });
+      } catch (error) {
+        if (error instanceof DomainError) {
+          results.push({ cycle: view.cycle, ballotId, result: 'refused', detail: error.message });
+          continue;
+        }
+        this.logger.error(`recording the decision of ballot ${ballotId} for workplan ${view.cycle} failed: ${error instanceof Error ? error.stack : String(error)}`);
+        results.push({ cycle: view.cycle, ballotId, result: 'failed', detail: String(error) });
+      }
+    }
+    return results;
+  }
+}
