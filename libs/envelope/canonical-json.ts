@@ -3,24 +3,51 @@
  * insignificant white space, `undefined` members dropped.
  * The hash chain is computed over this form, so two stores (or an auditor's offline tool) holding the same
  * event derive the same hash whatever key order their driver returns.
+ * Written with plain loops and string concatenation: it runs for every event on every append and verification.
  */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    if (typeof value === 'number' && !Number.isFinite(value)) {
-      throw new TypeError(`canonicalJson: ${value} has no JSON form`);
-    }
-    if (typeof value === 'bigint') throw new TypeError('canonicalJson: bigint has no JSON form');
-    return JSON.stringify(value) ?? 'null';
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      if (!Number.isFinite(value)) throw new TypeError(`canonicalJson: ${value} has no JSON form`);
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'bigint':
+      throw new TypeError('canonicalJson: bigint has no JSON form');
+    case 'object':
+      if (value === null) return 'null';
+      if (Array.isArray(value)) return canonicalArray(value);
+      if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+        return canonicalJson((value as { toJSON: () => unknown }).toJSON());
+      }
+      return canonicalObject(value as Record<string, unknown>);
+    default:
+      // undefined, functions and symbols have no JSON form; JSON.stringify writes null for them in arrays.
+      return 'null';
   }
-  if (Array.isArray(value)) {
-    return `[${value.map((item) => (item === undefined ? 'null' : canonicalJson(item))).join(',')}]`;
+}
+
+function canonicalArray(items: readonly unknown[]): string {
+  let out = '[';
+  for (let index = 0; index < items.length; index += 1) {
+    if (index > 0) out += ',';
+    out += canonicalJson(items[index]);
   }
-  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-    return canonicalJson((value as { toJSON: () => unknown }).toJSON());
+  return `${out}]`;
+}
+
+function canonicalObject(object: Record<string, unknown>): string {
+  const keys = Object.keys(object).sort();
+  let out = '{';
+  let first = true;
+  for (const key of keys) {
+    const member = object[key];
+    if (member === undefined) continue;
+    if (!first) out += ',';
+    out += `${JSON.stringify(key)}:${canonicalJson(member)}`;
+    first = false;
   }
-  const entries = Object.keys(value)
-    .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
-    .sort()
-    .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
-  return `{${entries.join(',')}}`;
+  return `${out}}`;
 }
