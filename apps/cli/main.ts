@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { ConfigError } from '../../libs/config/index.js';
 import { anchorCommand } from './commands/anchor.js';
+import { dossierCommand } from './commands/dossier.js';
 import { ballotsCommand } from './commands/ballots.js';
 import { exportCommand } from './commands/export.js';
 import { migrateCommand } from './commands/migrate.js';
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; summa
   migrate: { run: migrateCommand, summary: 'copy the whole log to another store and verify it there: --from sqlite:<file> --to postgres://… [--to-schema S]' },
   partners: { run: partnersCommand, summary: 'partners list [--at ISO] | partners load-annex-ii [--file F] [--as ID]' },
   ballots: { run: ballotsCommand, summary: 'ballots list [--status S] [--json] | ballots show <id> [--json] (with the tally table)' },
+  dossier: { run: dossierCommand, summary: 'a decided ballot\'s dossier, one self-contained HTML file: dossier <ballotId> [--out F] (stdout otherwise)' },
 };
 
 function usage(): string {
