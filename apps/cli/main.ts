@@ -11,6 +11,7 @@ import { replayCommand } from './commands/replay.js';
 import { serveCommand } from './commands/serve.js';
 import { tokenCommand } from './commands/token.js';
 import { verifyCommand } from './commands/verify.js';
+import { workplansCommand } from './commands/workplans.js';
 import { UsageError } from './usage-error.js';
 
 const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; summary: string }> = {
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; summa
   migrate: { run: migrateCommand, summary: 'copy the whole log to another store and verify it there: --from sqlite:<file> --to postgres://… [--to-schema S]' },
   partners: { run: partnersCommand, summary: 'partners list [--at ISO] | partners load-annex-ii [--file F] [--as ID]' },
   ballots: { run: ballotsCommand, summary: 'ballots list [--status S] [--json] | ballots show <id> [--json] (with the tally table)' },
+  workplans: { run: workplansCommand, summary: 'workplans list | show <cycle> [--at ISO] | open | input | reopen-inputs | compile | review | present | ballot (u4ssc workplans for the options)' },
   dossier: { run: dossierCommand, summary: 'a decided ballot\'s dossier, one self-contained HTML file: dossier <ballotId> [--out F] (stdout otherwise)' },
 };
 
