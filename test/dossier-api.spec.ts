@@ -215,7 +215,7 @@ describe('GET /v1/ballots/{id}/dossier', () => {
     expect(running.body).toMatchObject({ type: expect.stringMatching(/ballot-not-decided$/), status: 409, state: 'open', ballotId: open });
     expect(running.body.detail).toMatch(/is open: it has no decision on record yet/);
     const gone = await dossier(withdrawn, secretariat).expect(409);
-    expect(gone.body).toMatchObject({ state: 'withdrawn' });
+    expect(gone.body).toMatchObject({ state: 'withdrawn', detail: expect.stringMatching(/is withdrawn: it was withdrawn before its close and no decision was taken/) });
 
     const partner = `Bearer ${await api.token('rep-ITU', ['partner'], { org: 'ITU' })}`;
     const forbidden = await dossier(decided, partner).expect(403);

@@ -36,8 +36,9 @@ export class BallotNotDecidedError extends Error {
     readonly state: string,
   ) {
     super(
-      `ballot "${ballotId}" is ${state}: it has no decision on record yet, so there is no dossier` +
-        (state === 'withdrawn' ? ' (it was withdrawn before its close; its history is at /v1/processes/ballot-' + ballotId + '/history)' : ''),
+      state === 'withdrawn'
+        ? `ballot "${ballotId}" is withdrawn: it was withdrawn before its close and no decision was taken, so there is no dossier; its history stays (u4ssc replay ballot-${ballotId})`
+        : `ballot "${ballotId}" is ${state}: it has no decision on record yet, so there is no dossier`,
     );
   }
 }
