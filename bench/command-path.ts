@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { issueLocalToken } from '../libs/auth/local-token.js';
+import { ballotIdOf } from '../libs/ballots/ballot.process.js';
 import { HttpClient } from './lib/http-client.js';
 import { serve, type Served } from './lib/server.js';
 import { latency, rate, round, type Latency, type Rate } from './lib/stats.js';
@@ -10,18 +12,25 @@ import { latency, rate, round, type Latency, type Rate } from './lib/stats.js';
  * projector catch-up for read-your-writes → response) against a real `u4ssc serve` child on a fresh SQLite
  * file, with 1, 16 and 64 closed-loop clients.
  *
- * Workloads are the commands that exist today: registering new Partners, and withdraw/re-register cycles on
- * one Partner per client.
- * TODO(issue 8): ballot votes (POST /v1/ballots/{id}/votes) and workplan inputs once those processes land;
- * the aim "≥ 1,000 votes/s with 16 clients, p99 < 50 ms" is judged on Partner commands until then.
+ * - vote: Partners Board ballots with an electorate of 17 Partners (Annex II's size). Ballots are opened before
+ *   each run (not timed); the clients take (ballot, Partner) pairs from one queue in ballot order, each voting
+ *   with that Partner's representative's token, so up to 17 votes race on a ballot at once — the hot case of
+ *   everyone answering a ballot together. A ballot's stream ends with 1 + 17 votes (+ the early close).
+ * - register: a new Partner per command (one-event streams).
+ * - register-withdraw: each client registers a new Partner, then withdraws it (two-event streams).
+ * TODO(issue 8): workplan inputs, once the workplan API lands.
  */
 
 export const CONCURRENCY = [1, 16, 64] as const;
-export type Workload = 'register' | 'withdraw-register';
+export const WORKLOADS = ['vote', 'register', 'register-withdraw'] as const;
+export type Workload = (typeof WORKLOADS)[number];
+const ELECTORATE = 17;
 
 export interface CommandFigure extends Rate {
   workload: Workload;
   clients: number;
+  /** 'disk': a temp dir on the machine's disk (the real figure); 'tmpfs': /dev/shm, where fsync costs nothing. */
+  storage: 'disk' | 'tmpfs';
   latency: Latency;
   errors: number;
   firstError?: string;
@@ -29,6 +38,8 @@ export interface CommandFigure extends Rate {
   serverCpuMsPerCommand: number;
   /** Server peak RSS (VmHWM) after this run. */
   serverPeakRssMiB: number;
+  /** vote: ballots opened for this run, and whether the clients used up every (ballot, Partner) pair early. */
+  ballots?: { opened: number; exhausted: boolean };
 }
 
 export interface CommandPathResult {
@@ -38,74 +49,168 @@ export interface CommandPathResult {
   todo: string;
 }
 
-const TOKEN_SECRET_BYTES = 24;
+export interface CommandPathOptions {
+  nodeArgs?: string[];
+  /** Also run each workload at 16 clients with the SQLite file on /dev/shm: the path's CPU ceiling. */
+  tmpfs?: boolean;
+  log?: (line: string) => void;
+}
 
-export async function commandPath(
+export async function commandPath(root: string, dir: string, ms: number, options: CommandPathOptions = {}): Promise<CommandPathResult> {
+  const figures: CommandFigure[] = [];
+  const disk = await onServer(root, dir, 'disk', ms, CONCURRENCY, options, figures);
+  if (options.tmpfs) {
+    const shm = mkdtempSync('/dev/shm/u4ssc-bench-');
+    try {
+      await onServer(root, shm, 'tmpfs', ms, [16], options, figures);
+    } finally {
+      rmSync(shm, { recursive: true, force: true });
+    }
+  }
+  return {
+    store: 'sqlite',
+    figures,
+    serverPeakRssMiB: disk,
+    todo: 'workplan inputs (POST /v1/workplans/{cycle}/inputs): not in the API yet',
+  };
+}
+
+/** One server on a fresh SQLite file in `dir`; returns its peak RSS. */
+async function onServer(
   root: string,
   dir: string,
+  storage: CommandFigure['storage'],
   ms: number,
-  options: { nodeArgs?: string[]; workloads?: readonly Workload[] } = {},
-): Promise<CommandPathResult> {
-  const secret = randomBytes(TOKEN_SECRET_BYTES).toString('hex');
+  levels: readonly number[],
+  options: CommandPathOptions,
+  figures: CommandFigure[],
+): Promise<number> {
+  const secret = randomBytes(24).toString('hex');
   const server = await serve({
     root,
     nodeArgs: options.nodeArgs,
-    env: {
-      U4SSC_STORE: 'sqlite',
-      U4SSC_SQLITE_FILE: join(dir, 'command-path.sqlite'),
-      U4SSC_TOKEN_SECRET: secret,
-    },
+    env: { U4SSC_STORE: 'sqlite', U4SSC_SQLITE_FILE: join(dir, `command-path-${storage}.sqlite`), U4SSC_TOKEN_SECRET: secret },
   });
-  const token = await issueLocalToken(secret, { sub: 'bench-secretariat', roles: ['secretariat'], name: 'Bench' });
-  const figures: CommandFigure[] = [];
   try {
-    for (const workload of options.workloads ?? (['register', 'withdraw-register'] as const)) {
-      for (const clients of CONCURRENCY) {
-        figures.push(await run(server, token, workload, clients, ms));
+    const secretariat = await issueLocalToken(secret, { sub: 'bench-secretariat', roles: ['secretariat'], name: 'Bench' });
+    const setup = new HttpClient(server.url, secretariat, 8);
+    // The electorate first: a ballot freezes the Partners registered when it opens, so they must be the only ones.
+    const electorate: { partnerId: string; token: string }[] = [];
+    for (let index = 1; index <= ELECTORATE; index += 1) {
+      const partnerId = `V${String(index).padStart(2, '0')}`;
+      await expectOk(setup.request('POST', '/v1/partners', registration(partnerId)), `register ${partnerId}`);
+      electorate.push({ partnerId, token: await issueLocalToken(secret, { sub: `rep-${partnerId}`, roles: ['partner'], org: partnerId }) });
+    }
+    const context: RunContext = { server, secretariat, setup, electorate, ms, storage };
+    // Votes first: the other workloads register Partners, who would join later ballots' electorates.
+    let expected = 300;
+    for (const workload of WORKLOADS) {
+      for (const clients of levels) {
+        const figure = await run(context, workload, clients, expected);
+        if (workload === 'vote') expected = Math.max(300, figure.opsPerSecond * 2);
+        options.log?.(`  ${storage} ${workload} × ${clients}: ${Math.round(figure.opsPerSecond)}/s, p99 ${figure.latency.p99Ms} ms`);
+        figures.push(figure);
       }
     }
-    return {
-      store: 'sqlite',
-      figures,
-      serverPeakRssMiB: round(server.peakRssMiB(), 1),
-      todo: 'ballot votes (POST /v1/ballots/{id}/votes) and workplan inputs: not in the API yet',
-    };
+    setup.close();
+    return round(server.peakRssMiB(), 1);
   } finally {
     await server.stop();
   }
 }
 
+interface RunContext {
+  server: Served;
+  secretariat: string;
+  setup: HttpClient;
+  electorate: { partnerId: string; token: string }[];
+  ms: number;
+  storage: CommandFigure['storage'];
+}
+
+const registration = (partnerId: string) => ({
+  partnerId,
+  name: `Benchmark Partner ${partnerId}`,
+  entityType: 'specialized-agency',
+  intentReference: `Letter to the Secretariat, reference ${partnerId}`,
+});
+
+async function expectOk(answer: Promise<{ status: number; body: string }>, what: string): Promise<string> {
+  const { status, body } = await answer;
+  if (status >= 300) throw new Error(`bench setup: ${what}: ${status} ${body.slice(0, 300)}`);
+  return body;
+}
+
+/** Opens `count` ballots (8 at a time) and returns their ids in order. */
+async function openBallots(context: RunContext, count: number, tag: string): Promise<string[]> {
+  const ids: string[] = new Array(count);
+  let next = 0;
+  const closesAt = new Date(Date.now() + 86_400_000).toISOString();
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      for (let index = next++; index < count; index = next++) {
+        const body = await expectOk(
+          context.setup.request('POST', '/v1/ballots', {
+            subject: { kind: 'workplan', title: `Benchmark workplan ${tag}-${index}` },
+            question: `Do the Partners agree to benchmark workplan ${tag}-${index}?`,
+            closesAt,
+          }),
+          'open a ballot',
+        );
+        ids[index] = ballotIdOf((JSON.parse(body) as { stream: string }).stream);
+      }
+    }),
+  );
+  return ids;
+}
+
 let runCounter = 0;
 
-async function run(server: Served, token: string, workload: Workload, clients: number, ms: number): Promise<CommandFigure> {
+async function run(context: RunContext, workload: Workload, clients: number, expectedVotesPerSecond: number): Promise<CommandFigure> {
   runCounter += 1;
-  const tag = `${workload === 'register' ? 'R' : 'C'}${runCounter}`;
-  const client = new HttpClient(server.url, token, clients);
+  const tag = `${context.storage === 'disk' ? 'D' : 'T'}${runCounter}`;
+  const { server, ms } = context;
+  const client = new HttpClient(server.url, context.secretariat, clients);
   let errors = 0;
   let firstError: string | undefined;
+
+  // vote: (ballot, Partner) pairs in ballot order, enough for twice the expected rate over warm-up and run.
+  let pairs: { ballotId: string; partnerId: string; token: string }[] = [];
+  let nextPair = 0;
+  let ballots: CommandFigure['ballots'];
+  if (workload === 'vote') {
+    const votes = Math.ceil((expectedVotesPerSecond * 2 * (ms + 500)) / 1000);
+    const ids = await openBallots(context, Math.max(clients, Math.ceil(votes / ELECTORATE)), tag);
+    pairs = ids.flatMap((ballotId) => context.electorate.map((voter) => ({ ballotId, ...voter })));
+    ballots = { opened: ids.length, exhausted: false };
+  }
+  // register-withdraw: per client, its current Partner and whether it is registered.
+  const cycle = Array.from({ length: clients }, () => ({ serial: 0, registered: false }));
   let counter = 0;
-  // Per client: its own Partner for cycles, and whether it is registered now.
-  const registered = new Array<boolean>(clients).fill(false);
 
-  const register = (partnerId: string) =>
-    client.request('POST', '/v1/partners', {
-      partnerId,
-      name: `Benchmark Partner ${partnerId}`,
-      entityType: 'specialized-agency',
-      intentReference: `Letter to the Secretariat, reference ${partnerId}`,
-    });
-
-  const op = async (worker: number): Promise<boolean> => {
+  /** One command; undefined when the vote queue is used up. */
+  const op = async (worker: number): Promise<boolean | undefined> => {
     let answer: { status: number; body: string };
-    if (workload === 'register') {
+    if (workload === 'vote') {
+      const pair = pairs[nextPair++];
+      if (!pair) {
+        ballots!.exhausted = true;
+        return undefined;
+      }
+      answer = await client.request('POST', `/v1/ballots/${pair.ballotId}/votes`, { choice: 'yes' }, pair.token);
+    } else if (workload === 'register') {
       counter += 1;
-      answer = await register(`${tag}-${counter}`);
+      answer = await client.request('POST', '/v1/partners', registration(`${tag}-${counter}`));
     } else {
-      const partnerId = `${tag}-${worker}`;
-      answer = registered[worker]
+      const mine = cycle[worker]!;
+      const partnerId = `${tag}-${worker}-${mine.serial}`;
+      answer = mine.registered
         ? await client.request('POST', `/v1/partners/${partnerId}/withdraw`, { reason: 'Benchmark withdrawal' })
-        : await register(partnerId);
-      if (answer.status < 300) registered[worker] = !registered[worker];
+        : await client.request('POST', '/v1/partners', registration(partnerId));
+      if (answer.status < 300) {
+        if (mine.registered) mine.serial += 1;
+        mine.registered = !mine.registered;
+      }
     }
     if (answer.status >= 300) {
       errors += 1;
@@ -115,11 +220,11 @@ async function run(server: Served, token: string, workload: Workload, clients: n
     return true;
   };
 
-  // Warm-up (not counted): connections opened, each cycle Partner registered, JIT warm.
+  // Warm-up (not counted): connections opened, JIT warm.
   const warmEnd = performance.now() + Math.min(500, ms / 4);
   await Promise.all(
     Array.from({ length: clients }, async (_, worker) => {
-      do await op(worker);
+      do if ((await op(worker)) === undefined) return;
       while (performance.now() < warmEnd);
     }),
   );
@@ -135,7 +240,9 @@ async function run(server: Served, token: string, workload: Workload, clients: n
     Array.from({ length: clients }, async (_, worker) => {
       while (performance.now() < end) {
         const t0 = performance.now();
-        if (await op(worker)) {
+        const done = await op(worker);
+        if (done === undefined) return;
+        if (done) {
           samples.push(performance.now() - t0);
           ok += 1;
         }
@@ -148,11 +255,13 @@ async function run(server: Served, token: string, workload: Workload, clients: n
   return {
     workload,
     clients,
+    storage: context.storage,
     ...rate(ok, ok, elapsed),
     latency: latency(samples),
     errors,
     ...(firstError !== undefined ? { firstError } : {}),
     serverCpuMsPerCommand: round(ok ? cpu / ok : 0, 3),
     serverPeakRssMiB: round(server.peakRssMiB(), 1),
+    ...(ballots ? { ballots } : {}),
   };
 }

@@ -37,15 +37,21 @@ export function judge(results: BenchResults): Aim[] {
       figure: figures.map((figure) => `${figure.scenario} ${pct(figure.ratio)}`).join(', ') + ` (lowest: ${worst.scenario})`,
     });
   }
-  const sixteen = results.commandPath?.figures.filter((figure) => figure.clients === 16) ?? [];
-  if (sixteen.length === 0) {
-    aims.push({ aim: 'command path ≥ 1,000/s with 16 clients, p99 < 50 ms (SQLite)', status: 'not measured', figure: '' });
+  const votes = results.commandPath?.figures.find((figure) => figure.workload === 'vote' && figure.clients === 16 && figure.storage === 'disk');
+  if (!votes) {
+    aims.push({ aim: 'command path ≥ 1,000 votes/s with 16 clients, p99 < 50 ms (SQLite)', status: 'not measured', figure: '' });
   } else {
-    const met = sixteen.every((figure) => figure.opsPerSecond >= 1000 && figure.latency.p99Ms < 50 && figure.errors === 0);
+    const met = votes.opsPerSecond >= 1000 && votes.latency.p99Ms < 50 && votes.errors === 0;
+    const others = results.commandPath!.figures
+      .filter((figure) => figure.workload !== 'vote' && figure.clients === 16 && figure.storage === 'disk')
+      .map((figure) => `${figure.workload} ${n(figure.opsPerSecond)}/s`);
     aims.push({
-      aim: 'command path ≥ 1,000/s with 16 clients, p99 < 50 ms (SQLite; Partner commands — votes do not exist yet)',
+      aim: 'command path ≥ 1,000 votes/s with 16 clients, p99 < 50 ms (SQLite)',
       status: met ? 'met' : 'not met',
-      figure: sixteen.map((figure) => `${figure.workload} ${n(figure.opsPerSecond)}/s, p99 ${ms(figure.latency.p99Ms)} ms`).join('; '),
+      figure:
+        `${n(votes.opsPerSecond)} votes/s, p99 ${ms(votes.latency.p99Ms)} ms` +
+        (votes.errors ? `, ${votes.errors} errors` : '') +
+        (others.length ? ` (${others.join(', ')})` : ''),
     });
   }
   // Judged at the largest size each operation ran at on SQLite.
@@ -105,15 +111,16 @@ export function renderTables(results: BenchResults, aims: Aim[]): string {
   const commands = results.commandPath;
   if (commands) {
     out.push(`**2. Command path** over HTTP to \`u4ssc serve\` (SQLite); server peak RSS ${commands.serverPeakRssMiB} MiB`, '');
-    out.push('| command | clients | commands/s | p50 ms | p95 ms | p99 ms | server CPU ms/command | errors |');
-    out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    out.push('| command | storage | clients | commands/s | p50 ms | p95 ms | p99 ms | server CPU ms/command | errors |');
+    out.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const f of commands.figures) {
+      const note = f.ballots?.exhausted ? ' (ballots used up)' : '';
       out.push(
-        `| ${f.workload} | ${f.clients} | ${n(f.opsPerSecond)} | ${ms(f.latency.p50Ms)} | ${ms(f.latency.p95Ms)} | ${ms(f.latency.p99Ms)} | ` +
-          `${f.serverCpuMsPerCommand.toFixed(2)} | ${f.errors} |`,
+        `| ${f.workload}${note} | ${f.storage} | ${f.clients} | ${n(f.opsPerSecond)} | ${ms(f.latency.p50Ms)} | ${ms(f.latency.p95Ms)} | ` +
+          `${ms(f.latency.p99Ms)} | ${f.serverCpuMsPerCommand.toFixed(2)} | ${f.errors} |`,
       );
     }
-    out.push(`| vote | — | TODO: ${commands.todo} | | | | | |`, '');
+    out.push(`| workplan input | — | — | TODO: ${commands.todo} | | | | | |`, '');
   }
   const long = results.longStreams;
   if (long) {

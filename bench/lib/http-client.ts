@@ -20,7 +20,8 @@ export class HttpClient {
     this.agent = new http.Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets });
   }
 
-  request(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: string }> {
+  /** `token` overrides the client's own (e.g. a Partner representative's, for votes). */
+  request(method: 'GET' | 'POST', path: string, body?: unknown, token = this.token): Promise<{ status: number; body: string }> {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     return new Promise((resolve, reject) => {
       const request = http.request(
@@ -31,7 +32,7 @@ export class HttpClient {
           method,
           path,
           headers: {
-            authorization: `Bearer ${this.token}`,
+            authorization: `Bearer ${token}`,
             ...(payload && { 'content-type': 'application/json', 'content-length': payload.length }),
           },
         },
