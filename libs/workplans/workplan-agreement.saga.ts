@@ -89,7 +89,8 @@ export class WorkplanAgreementSaga implements OnModuleInit, OnApplicationShutdow
       this.pass = null;
       if (!this.stopped) this.timer = setTimeout(tick, this.options.pollMs ?? 5000);
     };
-    void tick();
+    // The first pass waits for the application to finish starting: the command handlers register at bootstrap too.
+    this.timer = setTimeout(tick, 0);
   }
 
   async stop(): Promise<void> {
