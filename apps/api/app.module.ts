@@ -7,12 +7,14 @@ import type { Clock } from '../../libs/kernel/clock.js';
 import { APP_CONFIG } from '../../libs/kernel/tokens.js';
 import { PartnersModule, partnersProjection } from '../../libs/partners/index.js';
 import { BallotsModule, ballotDeadlinesProjection, ballotsProjection } from '../../libs/ballots/index.js';
+import { OfficesModule, officeDueDatesProjection, officesProjection, type OfficeSettings } from '../../libs/offices/index.js';
 import { BallotsController } from './ballots/ballots.controller.js';
 import { WorkplansModule, workplansProjection } from '../../libs/workplans/index.js';
 import { WorkplansController } from './workplans/workplans.controller.js';
 import { AuditApiModule } from './audit/audit-api.module.js';
 import { HealthController } from './health.controller.js';
 import { PartnersController } from './partners/partners.controller.js';
+import { OfficesController } from './offices/offices.controller.js';
 
 export interface ApiOptions {
   config: AppConfig;
@@ -20,10 +22,12 @@ export interface ApiOptions {
   clock?: Clock;
   /** How often the ballot scheduler reads the due dates (ms); default 1000. */
   ballotPollMs?: number;
+  /** The office process: renewal notice (days) and how often its scheduler polls (ms); default from the environment. */
+  offices?: Partial<OfficeSettings>;
 }
 
 /** Every read model the engine keeps, in one list: the projector runs them, `u4ssc rebuild` rebuilds them. */
-export const PROJECTIONS = [partnersProjection, ballotsProjection, ballotDeadlinesProjection, workplansProjection];
+export const PROJECTIONS = [partnersProjection, ballotsProjection, ballotDeadlinesProjection, workplansProjection, officesProjection, officeDueDatesProjection];
 
 @Module({})
 export class AppModule {
@@ -41,9 +45,10 @@ export class AppModule {
         PartnersModule,
         AuditApiModule,
         BallotsModule.forRoot({ pollMs: options.ballotPollMs }),
+        OfficesModule.forRoot(options.offices),
         WorkplansModule.forRoot(),
       ],
-      controllers: [HealthController, PartnersController, BallotsController, WorkplansController],
+      controllers: [HealthController, PartnersController, BallotsController, WorkplansController, OfficesController],
       providers: [{ provide: APP_CONFIG, useValue: options.config }, ...authProviders(), ...httpProviders()],
     };
   }

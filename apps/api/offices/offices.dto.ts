@@ -1,0 +1,118 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { PARTNER_ID_PATTERN } from '../partners/partners.dto.js';
+
+/** A person's id as tokens carry it (`sub`): no spaces, at most 128 characters. */
+export const PERSON_ID_PATTERN = /^[^\s]{1,128}$/;
+const BALLOT_ID_PATTERN = /^[A-Za-z0-9-]{1,64}$/;
+const personMessage = (field: string) => ({ message: `${field} must be a person id (the \`sub\` of their token): 1-128 characters, no spaces` });
+
+export class NominateDto {
+  @ApiProperty({ example: 'p-okafor', description: 'The candidate (their person id)' })
+  @Matches(PERSON_ID_PATTERN, personMessage('nomineeId'))
+  nomineeId: string;
+
+  @ApiProperty({ example: 'Dr Ada Okafor' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  nomineeName: string;
+
+  @ApiPropertyOptional({ example: 'FAO', description: 'The nominating Partner: a representative’s own organisation by default; required when the Secretariat records a Partner’s nomination' })
+  @IsOptional()
+  @Matches(PARTNER_ID_PATTERN, { message: 'partnerId must be a Partner id such as FAO or UN-Habitat' })
+  partnerId?: string;
+
+  @ApiPropertyOptional({ description: 'A statement or the reference of the nomination letter' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  statement?: string;
+}
+
+/** How an appointment or a renewal names its authority; which fields apply depends on the office (ToR ¶13(a), ¶15, ¶19, Annex I). */
+export class AuthorityDto {
+  @ApiPropertyOptional({ description: 'Chair, Vice-Chair: the approved Partners Board ballot; IP Leader: the Annual Meeting election (a `meeting` ballot). Its subject must be an appointment with reference `office:<seat>:<person>`' })
+  @IsOptional()
+  @Matches(BALLOT_ID_PATTERN, { message: 'ballotId must be a ballot id' })
+  ballotId?: string;
+
+  @ApiPropertyOptional({ example: 'p-okafor', description: 'Thematic Group Leader: the Chair who appointed (the Secretariat names them; a Chair recording their own appointment may omit it)' })
+  @IsOptional()
+  @Matches(PERSON_ID_PATTERN, personMessage('appointedBy'))
+  appointedBy?: string;
+
+  @ApiPropertyOptional({ description: 'Thematic Group Leader: how the Secretariat was consulted (required when the Chair records it)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  consultation?: string;
+}
+
+export class AppointDto extends AuthorityDto {
+  @ApiProperty({ example: 'p-okafor' })
+  @Matches(PERSON_ID_PATTERN, personMessage('holderId'))
+  holderId: string;
+
+  @ApiProperty({ example: 'Dr Ada Okafor' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  holderName: string;
+
+  @ApiPropertyOptional({ description: 'Appoint while the seat is held: the current term ends now, replaced' })
+  @IsOptional()
+  @IsBoolean({ message: 'replace must be true or false' })
+  replace?: boolean;
+}
+
+export class RenewDto extends AuthorityDto {
+  @ApiPropertyOptional({ description: 'IP Leader: why the same person again (ToR Annex I: expected to change at least biennially); recorded and flagged' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  justification?: string;
+}
+
+export class ResignDto {
+  @ApiProperty({ example: 'Letter of resignation of 2027-03-01 to the Secretariat' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(1000)
+  reason: string;
+}
+
+export class EndDto {
+  @ApiProperty({ enum: ['expired'], description: 'A term ends at its end unless renewed (ToR ¶28); the scheduler records it, the Secretariat may do so itself. A resignation or a replacement has its own endpoint' })
+  @IsIn(['expired'], { message: 'cause must be expired (a resignation or a replacement has its own endpoint)' })
+  cause: 'expired';
+}
+
+export class RegisterQueryDto {
+  @ApiPropertyOptional({ example: '2027-06-30T00:00:00Z', description: 'The instant to answer for (ISO 8601); default now' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'at must be an ISO 8601 date or date-time' })
+  at?: string;
+
+  @ApiPropertyOptional({
+    enum: ['recorded', 'latest'],
+    description: '`recorded` (default with `at`): the register as it stood then, from what had been recorded by then; `latest` (default without `at`): what is known now about that instant, imported history included',
+  })
+  @IsOptional()
+  @IsIn(['recorded', 'latest'], { message: 'basis must be recorded or latest' })
+  basis?: 'recorded' | 'latest';
+}
+
+export class SeatQueryDto {
+  @ApiPropertyOptional({ description: 'The seat as recorded up to this instant (ISO 8601); default everything' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'at must be an ISO 8601 date or date-time' })
+  at?: string;
+}
+
+export class ExpiriesQueryDto {
+  @ApiPropertyOptional({ example: '90d', description: 'The window ahead, in days (`90d`); default 90d' })
+  @IsOptional()
+  @Matches(/^\d{1,4}d$/, { message: 'within must be a number of days such as 90d' })
+  within?: string;
+}
