@@ -12,6 +12,7 @@ import { serveCommand } from './commands/serve.js';
 import { tokenCommand } from './commands/token.js';
 import { verifyCommand } from './commands/verify.js';
 import { workplansCommand } from './commands/workplans.js';
+import { officesCommand } from './commands/offices.js';
 import { UsageError } from './usage-error.js';
 
 const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; summary: string }> = {
@@ -26,6 +27,7 @@ const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; summa
   partners: { run: partnersCommand, summary: 'partners list [--at ISO] | partners load-annex-ii [--file F] [--as ID]' },
   ballots: { run: ballotsCommand, summary: 'ballots list [--status S] [--json] | ballots show <id> [--json] (with the tally table)' },
   workplans: { run: workplansCommand, summary: 'workplans list | show <cycle> [--at ISO] | open | input | reopen-inputs | compile | review | present | ballot (u4ssc workplans for the options)' },
+  offices: { run: officesCommand, summary: 'offices list [--at ISO] | show <seat> | expiries [--within 90d] | import <file.json> | nominate | appoint | renew | resign | end (u4ssc offices for the options)' },
   dossier: { run: dossierCommand, summary: 'a decided ballot\'s dossier, one self-contained HTML file: dossier <ballotId> [--out F] (stdout otherwise)' },
 };
 

@@ -4,6 +4,7 @@ import { loadConfig, type AppConfig } from '../../libs/config/index.js';
 import { EngineModule, openStores, type Stores } from '../../libs/engine/index.js';
 import { PartnersModule } from '../../libs/partners/index.js';
 import { BallotsModule } from '../../libs/ballots/index.js';
+import { OfficesModule } from '../../libs/offices/index.js';
 import { WorkplansModule } from '../../libs/workplans/index.js';
 import { PROJECTIONS } from '../api/app.module.js';
 
@@ -21,7 +22,7 @@ export async function openEngine(): Promise<OpenedEngine> {
   const config = loadConfig();
   const stores = await openStores(config);
   @Module({
-    imports: [EngineModule.forRoot({ stores, projections: PROJECTIONS, background: false }), PartnersModule, BallotsModule, WorkplansModule],
+    imports: [EngineModule.forRoot({ stores, projections: PROJECTIONS, background: false }), PartnersModule, BallotsModule, WorkplansModule, OfficesModule],
   })
   class CliModule {}
   const app = await NestFactory.createApplicationContext(CliModule, { logger: ['error', 'warn'] });
