@@ -3,7 +3,7 @@ import request from 'supertest';
 import { derivedId } from '../libs/kernel/ids.js';
 import { ManualClock } from '../libs/kernel/clock.js';
 import { startApi, type ApiHarness } from './support/api-harness.js';
-import { ANNEX_II, bearer, eventually, inDays, registerPartners, representativeOf } from './support/ballots.js';
+import { ANNEX_II, bearer, eventually, inDays, openBallot, registerPartners, representativeOf } from './support/ballots.js';
 import { tempDir } from './support/temp-dir.js';
 import { expectRefused, getCycle, importOfficeHolder, postOn, sha256 } from './support/workplans.js';
 
@@ -41,7 +41,19 @@ describe('workplan cycle over HTTP (ToR ¶10(a)-(d))', () => {
     bystander = await bearer(api, 'p-expert', ['participant']);
     await registerPartners(api, secretariat, FIVE);
     for (const { partnerId } of FIVE) rep[partnerId] = await representativeOf(api, partnerId);
-    await importOfficeHolder(api, 'chair', 'p-chair', '2026-01-15T00:00:00.000Z');
+    // The Chair, appointed through the offices API on a decided Partners Board ballot (¶13(a), ¶15); the others are
+    // office holders already serving at go-live, recorded by the offices' bootstrap import.
+    await request(api.server).post('/v1/offices/chair/nominations').set('Authorization', rep.FAO!).send({ nomineeId: 'p-chair', nomineeName: 'Ms Chair' }).expect(201);
+    const appointment = await openBallot(api, secretariat, {
+      subject: { kind: 'appointment', reference: 'office:chair:p-chair', title: 'Chair 2026-2028' },
+      question: 'Appoint Ms Chair as Chair?',
+      closesAt: inDays(clock.now(), 7),
+    });
+    for (const { partnerId } of FIVE) {
+      await request(api.server).post(`/v1/ballots/${appointment}/votes`).set('Authorization', rep[partnerId]!).send({ choice: 'yes' }).expect(201);
+    }
+    const appointed = await request(api.server).post('/v1/offices/chair/appointments').set('Authorization', secretariat).send({ holderId: 'p-chair', holderName: 'Ms Chair', ballotId: appointment });
+    expect([appointed.status, appointed.body.detail]).toEqual([201, undefined]);
     await importOfficeHolder(api, 'vice-chair-1', 'p-vice', '2026-01-15T00:00:00.000Z');
     await importOfficeHolder(api, 'leader-kpis', 'p-kpi', '2025-11-01T00:00:00.000Z');
     await importOfficeHolder(api, 'ip-leader', 'p-ip', '2025-06-01T00:00:00.000Z');
@@ -118,7 +130,7 @@ describe('workplan cycle over HTTP (ToR ¶10(a)-(d))', () => {
     expect(review1.resource.rounds[0].review).toMatchObject({
       decision: 'request-changes',
       comments: ['Take the CBD input', 'Add a timeline per deliverable (¶20(b))'],
-      reviewer: { personId: 'p-chair', office: 'chair', seat: 'chair', termNumber: 1, termEnds: '2028-01-15T00:00:00.000Z' },
+      reviewer: { personId: 'p-chair', office: 'chair', seat: 'chair', termNumber: 1, termEnds: '2028-09-01T09:00:00.000Z' },
     });
 
     // Round 2 takes everything; a Vice-Chair endorses; the Secretariat presents it at the Annual Meeting.
