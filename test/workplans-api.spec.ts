@@ -186,6 +186,8 @@ describe('workplan cycle over HTTP (ToR ¶10(a)-(d))', () => {
     }
     const before = await request(api.server).get('/v1/workplans/2027?at=2026-08-01T00:00:00Z').set('Authorization', auditor);
     expect(before.status).toBe(404);
+    const listed = await request(api.server).get(`/v1/workplans?at=${encodeURIComponent(answered[0]!.at)}`).set('Authorization', auditor).expect(200);
+    expect(listed.body.map((view: { cycle: string; state: string }) => [view.cycle, view.state])).toEqual([['2027', 'collectingInputs']]);
     // What a caller could do then: the Chair could review round 1 the hour it was compiled.
     const compiledAt = answered.find(({ body }) => body.state === 'underReview')!.at;
     expect((await getCycle(api, '2027', chair, compiledAt)).allowed).toEqual(['review']);

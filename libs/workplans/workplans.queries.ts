@@ -10,7 +10,14 @@ import { allowedCommands, type Caller, type WorkplanCommandName } from './workpl
 import { workplanStream } from './workplan.process.js';
 import { applyWorkplanEvent, WORKPLANS_COLLECTION, type WorkplanView } from './workplan.view.js';
 
-export class ListWorkplansQuery extends Query<WorkplanView[]> {}
+export class ListWorkplansQuery extends Query<WorkplanView[]> {
+  constructor(
+    /** Every cycle as recorded up to this instant (those not yet opened then are left out); default: now. */
+    readonly at?: Date,
+  ) {
+    super();
+  }
+}
 
 export class GetWorkplanQuery extends Query<WorkplanView | undefined> {
   constructor(
@@ -24,11 +31,16 @@ export class GetWorkplanQuery extends Query<WorkplanView | undefined> {
 
 @QueryHandler(ListWorkplansQuery)
 export class ListWorkplansHandler implements IQueryHandler<ListWorkplansQuery> {
-  constructor(@Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore) {}
+  constructor(
+    @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
+    private readonly queries: QueryBus,
+  ) {}
 
-  async execute(): Promise<WorkplanView[]> {
+  async execute({ at }: ListWorkplansQuery): Promise<WorkplanView[]> {
+    const now = await this.readModels.list<WorkplanView>(WORKPLANS_COLLECTION);
+    const views = at ? await Promise.all(now.map((view) => this.queries.execute(new GetWorkplanQuery(view.cycle, at)))) : now;
     // Newest cycle first.
-    return (await this.readModels.list<WorkplanView>(WORKPLANS_COLLECTION)).sort((a, b) => (a.cycle < b.cycle ? 1 : a.cycle > b.cycle ? -1 : 0));
+    return views.filter((view): view is WorkplanView => view !== undefined).sort((a, b) => (a.cycle < b.cycle ? 1 : a.cycle > b.cycle ? -1 : 0));
   }
 }
 

@@ -55,11 +55,11 @@ export class WorkplansController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Every cycle with its state, inputs, rounds, reviews and ballots; the commands allowed to the caller' })
-  async list(@CurrentPrincipal() principal: Principal): Promise<WorkplanResponse[]> {
-    const now = this.processes.now();
-    const views = await this.queries.execute(new ListWorkplansQuery());
-    return Promise.all(views.map((view) => this.callers.present(view, principal, now)));
+  @ApiOperation({ summary: 'Every cycle with its state, inputs, rounds, reviews and ballots, now or as recorded `at`; the commands allowed to the caller' })
+  async list(@Query() query: WorkplanAtDto, @CurrentPrincipal() principal: Principal): Promise<WorkplanResponse[]> {
+    const at = query.at ? new Date(query.at) : undefined;
+    const views = await this.queries.execute(new ListWorkplansQuery(at));
+    return Promise.all(views.map((view) => this.callers.present(view, principal, at ?? this.processes.now())));
   }
 
   @Get(':cycle')
