@@ -34,8 +34,11 @@ export interface CommandOutcome {
   duplicate: boolean;
 }
 
-/** Decides from the current state; throws a DomainError to refuse. Returns the events to append. */
-export type Decide = (state: ProcessState) => Decision[];
+/**
+ * Decides from the current state; throws a DomainError to refuse. Returns the events to append. `now` is the
+ * instant the events will carry as `occurredAt`, so a decision that records a time (a term's start) can match it.
+ */
+export type Decide = (state: ProcessState, now: Date) => Decision[];
 
 /**
  * The one path from a command to stored events: read the stream, fold it through its pinned machine, decide,
@@ -55,7 +58,8 @@ export async function runCommand(
     const already = history.filter((event) => event.metadata.commandId === command.commandId);
     if (already.length > 0) return { stream, events: already, state, duplicate: true };
 
-    const candidates = placeDecisions(definition, stream, state, command, decide(state), deps.clock.now());
+    const now = deps.clock.now();
+    const candidates = placeDecisions(definition, stream, state, command, decide(state, now), now);
     if (candidates.length === 0) return { stream, events: [], state, duplicate: false };
     try {
       const result = await deps.store.append(stream, candidates, {
