@@ -23,7 +23,7 @@ describe('office refusals append nothing', () => {
     const test = request(api.server).post(path).set('Authorization', auth);
     return (key ? test.set('Idempotency-Key', key) : test).send(body);
   };
-  const refused = (send: () => request.Test, status: number, detail?: RegExp, fields: object = {}) => expectRefused(api, send, status, detail, fields);
+  const refused = (send: () => PromiseLike<request.Response>, status: number, detail?: RegExp, fields: object = {}) => expectRefused(api, send, status, detail, fields);
   const closesAt = () => inDays(clock.now(), 7);
 
   beforeAll(async () => {

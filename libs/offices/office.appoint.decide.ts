@@ -52,14 +52,15 @@ function termFrom(number: number, start: string, noticeDays: number): TermDates 
  * expired; a seat held mid-term needs `replace: true`, and its term ends `replaced` in the same command.
  */
 export function decideAppoint(command: AppointHolder, actor: Actor, facts: TermFacts) {
-  return (state: ProcessState): Decision[] => {
+  // `at`: the instant the runner records the events (their occurredAt), which the term's start must equal.
+  return (state: ProcessState, at: Date = facts.now): Decision[] => {
     const seat = requireSeat(command.seat);
     const context = contextOf(state);
     const grounds = groundsFor(seat, command.holderId, command, actor, facts, 'appointment');
-    const now = facts.now.toISOString();
+    const now = at.toISOString();
     const decisions: Decision[] = [];
     if (context.holder) {
-      const running = runningTerm(state, facts.now);
+      const running = runningTerm(state, at);
       const current = lastTerm(context)!;
       const holderId = context.holder.personId;
       if (!running) {
@@ -94,11 +95,11 @@ export function decideAppoint(command: AppointHolder, actor: Actor, facts: TermF
 
 /** Renews the holder for a new term, beginning when the current one ends, on a new decision of the same body (¶28). */
 export function decideRenew(command: RenewTerm, actor: Actor, facts: TermFacts) {
-  return (state: ProcessState): Decision[] => {
+  return (state: ProcessState, at: Date = facts.now): Decision[] => {
     const seat = requireSeat(command.seat);
     const { holder, current } = requireHolder(state, 'renew');
     const grounds = groundsFor(seat, holder.personId, command, actor, facts, 'renewal');
-    const now = facts.now.getTime();
+    const now = at.getTime();
     if (now >= Date.parse(current.end)) {
       throw notNow(`term ${current.number} ended at ${current.end}: a term is renewed before its end; appoint anew instead`, state);
     }
@@ -135,17 +136,17 @@ const IMPORT_AUTHORITY: Record<Office, ImportedGrounds['authority']> = {
  * command runs with `imported: true`, so its events say so in their envelope. Only terms still running are imported.
  */
 export function decideImport(command: ImportHolder, actor: Actor, facts: { now: Date; noticeDays: number }) {
-  return (state: ProcessState): Decision[] => {
+  return (state: ProcessState, at: Date = facts.now): Decision[] => {
     requireSecretariat(actor, 'record the office holders serving at go-live', ['¶28']);
     const seat = requireSeat(command.seat);
     const context = contextOf(state);
     const start = new Date(command.termStart);
     if (Number.isNaN(start.getTime())) throw new InvalidCommandError(`termStart ${command.termStart} is not an ISO 8601 date or date-time`, { field: 'termStart' });
     const term = termFrom(context.terms.length + 1, start.toISOString(), facts.noticeDays);
-    if (start.getTime() > facts.now.getTime()) {
+    if (start.getTime() > at.getTime()) {
       throw new InvalidCommandError(`termStart ${term.start} is in the future: only terms already begun are imported; record a new appointment instead`, { field: 'termStart' });
     }
-    if (Date.parse(term.end) <= facts.now.getTime()) {
+    if (Date.parse(term.end) <= at.getTime()) {
       throw new InvalidCommandError(`a term begun on ${term.start} ended on ${term.end} (two years, ToR ¶28): only holders still serving at go-live are imported`, {
         clauses: ['¶28'],
         field: 'termStart',

@@ -35,7 +35,7 @@ function requireSchedulerOrSecretariat(actor: Actor, action: string): void {
 
 /** The holder resigns (themselves, or the Secretariat recording their letter); a renewed term not yet begun lapses. */
 export function decideResign(command: ResignOffice, actor: Actor, now: Date) {
-  return (state: ProcessState): Decision[] => {
+  return (state: ProcessState, at: Date = now): Decision[] => {
     requireSeat(command.seat);
     const { holder } = requireHolder(state, 'resign from');
     if (actor.id !== holder.personId && actor.role !== 'secretariat') {
@@ -44,14 +44,14 @@ export function decideResign(command: ResignOffice, actor: Actor, now: Date) {
       });
     }
     if (!command.reason.trim()) throw new InvalidCommandError('a resignation needs a reason or the reference of the letter, which is recorded', { field: 'reason' });
-    const running = runningTerm(state, now);
+    const running = runningTerm(state, at);
     if (!running) throw notNow(`the term of ${holder.personId} has already reached its end; the scheduler records its expiry`, state);
     const data: TermEndedData = {
       seat: command.seat,
       holderId: holder.personId,
       termNumber: running.number,
       cause: 'resigned',
-      endedAt: now.toISOString(),
+      endedAt: at.toISOString(),
       reason: command.reason.trim(),
     };
     return [{ type: 'TermEnded', data }];
@@ -60,14 +60,14 @@ export function decideResign(command: ResignOffice, actor: Actor, now: Date) {
 
 /** Records that the latest term ended at its end, not renewed (¶28): what the scheduler does at the due date. */
 export function decideExpire(command: EndTerm, actor: Actor, now: Date) {
-  return (state: ProcessState): Decision[] => {
+  return (state: ProcessState, at: Date = now): Decision[] => {
     requireSeat(command.seat);
     requireSchedulerOrSecretariat(actor, 'record that a term expired');
     const { holder, current } = requireHolder(state, 'end');
     if (command.termNumber !== undefined && command.termNumber !== current.number) {
       throw notNow(`term ${command.termNumber} is not the seat's latest: term ${current.number} (to ${current.end}) follows it`, state);
     }
-    if (now.getTime() < Date.parse(current.end)) throw notNow(`term ${current.number} runs until ${current.end}`, state);
+    if (at.getTime() < Date.parse(current.end)) throw notNow(`term ${current.number} runs until ${current.end}`, state);
     const data: TermEndedData = { seat: command.seat, holderId: holder.personId, termNumber: current.number, cause: 'expired', endedAt: current.end };
     return [{ type: 'TermEnded', data }];
   };
@@ -75,14 +75,14 @@ export function decideExpire(command: EndTerm, actor: Actor, now: Date) {
 
 /** Marks the latest term's renewal due once its notice date has come (the scheduler). */
 export function decideRenewalDue(command: MarkRenewalDue, actor: Actor, now: Date) {
-  return (state: ProcessState): Decision[] => {
+  return (state: ProcessState, at: Date = now): Decision[] => {
     requireSeat(command.seat);
     requireSchedulerOrSecretariat(actor, 'mark a renewal due');
     const { holder, current } = requireHolder(state, 'mark due');
     if (command.termNumber !== current.number) throw notNow(`term ${command.termNumber} is not the seat's latest term (${current.number})`, state);
     if (state.value === 'renewalDue') throw notNow(`the renewal of term ${current.number} is already due`, state);
-    if (now.getTime() < Date.parse(current.renewalDueAt)) throw notNow(`the renewal of term ${current.number} falls due at ${current.renewalDueAt}`, state);
-    if (now.getTime() >= Date.parse(current.end)) throw notNow(`term ${current.number} has reached its end (${current.end})`, state);
+    if (at.getTime() < Date.parse(current.renewalDueAt)) throw notNow(`the renewal of term ${current.number} falls due at ${current.renewalDueAt}`, state);
+    if (at.getTime() >= Date.parse(current.end)) throw notNow(`term ${current.number} has reached its end (${current.end})`, state);
     const data: RenewalDueData = { seat: command.seat, holderId: holder.personId, termNumber: current.number, renewalDueAt: current.renewalDueAt, termEnds: current.end };
     return [{ type: 'RenewalDue', data }];
   };

@@ -57,7 +57,7 @@ export async function decidedAppointmentBallot(
 }
 
 /** Sends a request that must be refused with `status` and append nothing; answers the problem document. */
-export async function expectRefused(api: ApiHarness, send: () => request.Test, status: number, detail?: RegExp, fields: object = {}): Promise<Record<string, unknown>> {
+export async function expectRefused(api: ApiHarness, send: () => PromiseLike<request.Response>, status: number, detail?: RegExp, fields: object = {}): Promise<Record<string, unknown>> {
   const before = await api.stores.events.headPosition();
   const response = await send();
   expect([response.status, response.body.detail]).toEqual([status, expect.anything()]);
