@@ -241,6 +241,22 @@ describe('offices and two-year tenures over HTTP (ManualClock, SQLite file)', ()
     await request(api.server).get('/v1/offices/chair?at=2026-01-01T00:00:00Z').set('Authorization', secretariat).expect(404);
   });
 
+  it('replays a seat like any process: its state then, the steps the machine allows, its history with clauses', async () => {
+    const then = (await get(`/v1/processes/office-chair?at=${encodeURIComponent(said[3]!.at)}`)).body;
+    expect(then).toMatchObject({ stream: 'office-chair', machine: { id: 'office', version: 1 }, state: 'serving', done: false });
+    expect(then.next.map((step: { event: string }) => step.event)).toEqual(expect.arrayContaining(['RenewalDue', 'TermRenewed', 'TermEnded', 'OfficeNominated']));
+    const history = (await get('/v1/processes/office-chair/history')).body;
+    const entries = history.history;
+    expect(entries.map((entry: { type: string; stateAfter: string }) => [entry.type, entry.stateAfter])).toEqual([
+      ['OfficeNominated', 'nominated'],
+      ['HolderAppointed', 'serving'],
+      ['OfficeNominated', 'serving'],
+      ['RenewalDue', 'renewalDue'],
+      ['TermEnded', 'nominated'],
+    ]);
+    expect(entries.at(-1)).toMatchObject({ clauses: ['¶28'], actor: { id: 'u4ssc-scheduler' } });
+  });
+
   it('the office read models are disposable: a rebuild from position 0 gives the same documents', async () => {
     const report = await checkRebuild(api.stores.events, api.stores.readModels, PROJECTIONS.filter((p) => p.name.startsWith('office')));
     expect(report.differences).toEqual([]);
