@@ -246,7 +246,7 @@ describe('offices and two-year tenures over HTTP (ManualClock, SQLite file)', ()
     expect(then).toMatchObject({ stream: 'office-chair', machine: { id: 'office', version: 1 }, state: 'serving', done: false });
     expect(then.next.map((step: { event: string }) => step.event)).toEqual(expect.arrayContaining(['RenewalDue', 'TermRenewed', 'TermEnded', 'OfficeNominated']));
     const history = (await get('/v1/processes/office-chair/history')).body;
-    const entries = history.history;
+    const entries = history.events;
     expect(entries.map((entry: { type: string; stateAfter: string }) => [entry.type, entry.stateAfter])).toEqual([
       ['OfficeNominated', 'nominated'],
       ['HolderAppointed', 'serving'],
