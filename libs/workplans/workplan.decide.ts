@@ -13,13 +13,14 @@ export interface OpenCycle {
   inputDeadline: string;
 }
 
+/** `at`: the instant the events will carry (from the runner), so the checks and the machine's guards agree. */
 export function decideOpen(command: OpenCycle, actor: Actor, now: Date) {
-  return (state: ProcessState): Decision[] => {
+  return (state: ProcessState, at: Date = now): Decision[] => {
     requireSecretariat(actor, 'open a workplan cycle: it compiles the workplan');
     if (state.value !== 'none') throw notNow(`workplan cycle "${command.cycle}" is already open`, state, ['¶10(a)']);
     const deadline = new Date(command.inputDeadline);
-    if (!(deadline.getTime() > now.getTime())) {
-      throw new InvalidCommandError(`inputDeadline ${command.inputDeadline} is not after now (${now.toISOString()}): contributors need time to send inputs (ToR ¶10(a))`, {
+    if (!(deadline.getTime() > at.getTime())) {
+      throw new InvalidCommandError(`inputDeadline ${command.inputDeadline} is not after now (${at.toISOString()}): contributors need time to send inputs (ToR ¶10(a))`, {
         clauses: ['¶10(a)'],
         field: 'inputDeadline',
       });
@@ -82,12 +83,12 @@ export function capacityFor(requested: CapacityKind | undefined, actor: Actor, f
 }
 
 export function decideSubmitInput(command: SubmitInput, actor: Actor, facts: ContributorFacts) {
-  return (state: ProcessState): Decision[] => {
+  return (state: ProcessState, at: Date = facts.now): Decision[] => {
     const context = requireCycle(state);
     if (state.value !== 'collectingInputs') {
       throw notNow('inputs are no longer collected: the workplan has been compiled; the Secretariat may reopen inputs', state, ['¶10(a)']);
     }
-    if (facts.now.getTime() >= Date.parse(context.inputDeadline!)) {
+    if (at.getTime() >= Date.parse(context.inputDeadline!)) {
       throw notNow(`the input deadline ${context.inputDeadline} has passed; a late input is taken only if the Secretariat reopens inputs`, state, ['¶10(a)']);
     }
     const capacity = capacityFor(command.capacity, actor, facts);
@@ -107,15 +108,15 @@ export interface ReopenInputs {
 }
 
 export function decideReopen(command: ReopenInputs, actor: Actor, now: Date) {
-  return (state: ProcessState): Decision[] => {
+  return (state: ProcessState, at: Date = now): Decision[] => {
     requireSecretariat(actor, 'reopen the workplan inputs');
     requireCycle(state);
     if (!['collectingInputs', 'changesRequested', 'notAgreed'].includes(state.value)) {
       throw notNow('inputs are reopened while collecting, after the Management Team asked for changes, or after the Partners did not agree', state, ['¶10(a)']);
     }
     const deadline = new Date(command.inputDeadline);
-    if (!(deadline.getTime() > now.getTime())) {
-      throw new InvalidCommandError(`inputDeadline ${command.inputDeadline} is not after now (${now.toISOString()}) (ToR ¶10(a))`, { clauses: ['¶10(a)'], field: 'inputDeadline' });
+    if (!(deadline.getTime() > at.getTime())) {
+      throw new InvalidCommandError(`inputDeadline ${command.inputDeadline} is not after now (${at.toISOString()}) (ToR ¶10(a))`, { clauses: ['¶10(a)'], field: 'inputDeadline' });
     }
     return [{ type: 'WorkplanInputsReopened', data: { cycle: command.cycle, inputDeadline: deadline.toISOString(), reason: command.reason.trim() } }];
   };
@@ -131,13 +132,13 @@ export interface CompileWorkplan {
 }
 
 export function decideCompile(command: CompileWorkplan, actor: Actor, now: Date) {
-  return (state: ProcessState): Decision[] => {
+  return (state: ProcessState, at: Date = now): Decision[] => {
     requireSecretariat(actor, 'compile the workplan', ['¶10(a)']);
     const context = requireCycle(state);
     if (!['collectingInputs', 'changesRequested', 'notAgreed'].includes(state.value)) {
       throw notNow('the workplan is compiled after the inputs, or again after the Management Team asked for changes or the Partners did not agree', state, ['¶10(a)', '¶10(b)']);
     }
-    if (state.value === 'collectingInputs' && now.getTime() < Date.parse(context.inputDeadline!)) {
+    if (state.value === 'collectingInputs' && at.getTime() < Date.parse(context.inputDeadline!)) {
       throw notNow(`inputs are collected until ${context.inputDeadline}: compiling now would shut out contributors`, state, ['¶10(a)']);
     }
     const leftOut = (command.leftOut ?? []).map((left) => ({ inputId: left.inputId, reason: left.reason.trim() }));
