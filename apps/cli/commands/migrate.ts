@@ -4,7 +4,8 @@ import { readAllEvents } from '../../../libs/event-store/read-all-events.js';
 import { parse } from '../parse.js';
 import { UsageError } from '../usage-error.js';
 
-const FORMS = 'sqlite:<file>, postgres://… (with --to-schema/--from-schema for a schema other than public)';
+const FORMS =
+  'sqlite:<file>, postgres://… (with --to-schema/--from-schema for a schema other than public), esdb://… (EventStoreDB; its read models go to U4SSC_SQLITE_FILE)';
 
 /** A store named on the command line: `sqlite:<file>` or a PostgreSQL URL. */
 export function storeSpec(spec: string, schema: string | undefined): StoreSettings {
@@ -17,11 +18,15 @@ export function storeSpec(spec: string, schema: string | undefined): StoreSettin
     const databaseUrl = spec.startsWith('postgres:') && !spec.startsWith('postgres://') ? spec.slice('postgres:'.length) : spec;
     return { store: 'postgres', sqliteFile: '', databaseUrl, databaseSchema: schema ?? 'public' };
   }
+  if (/^esdb(\+discover)?:\/\//.test(spec)) {
+    return { store: 'eventstoredb', eventStoreUrl: spec, sqliteFile: process.env.U4SSC_SQLITE_FILE || './data/u4ssc.sqlite' };
+  }
   throw new UsageError(`"${spec}" is not a store; use ${FORMS}`);
 }
 
 /**
- * Copies the whole log from one store to another (e.g. the embedded SQLite file to PostgreSQL), then verifies
+ * Copies the whole log from one store to another (e.g. the embedded SQLite file to PostgreSQL or EventStoreDB),
+ * then verifies
  * the target's chain. Read models are not copied: the target rebuilds them from its log (u4ssc rebuild, or the
  * API's projector at start-up).
  */
