@@ -103,7 +103,7 @@ async function parts(store: SqliteEventStore, stream: string, repeats: number): 
   const reads: number[] = [];
   const folds: number[] = [];
   const snapshotLoads: number[] = [];
-  for (let index = 0; index < Math.max(3, Math.min(repeats, 10)); index += 1) {
+  for (let index = 0; index < Math.max(3, Math.min(repeats, 5)); index += 1) {
     let t0 = now();
     const events = await store.readStream(stream);
     reads.push(now() - t0);
@@ -120,7 +120,7 @@ async function parts(store: SqliteEventStore, stream: string, repeats: number): 
   }
   const appends: number[] = [];
   const side = `partner-APPEND${randomUUID().slice(0, 8)}`;
-  for (let index = 0; index < Math.max(3, Math.min(repeats, 10)); index += 1) {
+  for (let index = 0; index < Math.max(3, Math.min(repeats, 5)); index += 1) {
     const [event] = partnerEvents(side.slice('partner-'.length), index, 1, `append-${index}`);
     const t0 = now();
     await store.append(side, [event!], { expectedRevision: index === 0 ? 'no-stream' : index - 1 });

@@ -47,7 +47,7 @@ for (const section of sections) {
  */
 const PLAN = quick
   ? { appendMs: 250, commandMs: 500, commandTmpfs: false, longCommands: 3, longHttp: false, replaySizes: [10_000, 50_000], replayBudgetSeconds: 3 }
-  : { appendMs: 2000, commandMs: 4000, commandTmpfs: true, longCommands: 10, longHttp: true, replaySizes: [100_000, 1_000_000], replayBudgetSeconds: 60 };
+  : { appendMs: 1500, commandMs: 3000, commandTmpfs: true, longCommands: 6, longHttp: true, replaySizes: [100_000, 1_000_000], replayBudgetSeconds: 60 };
 if (values['replay-budget'] !== undefined) PLAN.replayBudgetSeconds = Number(values['replay-budget']);
 
 const log = (line: string) => process.stderr.write(`${line}\n`);

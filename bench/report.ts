@@ -140,7 +140,11 @@ export function renderTables(results: BenchResults, aims: Aim[]): string {
     out.push('| store | events | raw read | readAll | verify: hash chain | verify: chain + legality | rebuild (Partner projection) |');
     out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
     const cell = (value: Rate | Skipped, share: number | null) =>
-      isSkipped(value) ? `skipped (est. ${value.estimatedSeconds} s)` : `${n(value.eventsPerSecond)} (${pct(share ?? 0)})`;
+      !isSkipped(value)
+        ? `${n(value.eventsPerSecond)} (${pct(share ?? 0)})`
+        : value.reason === 'budget'
+          ? `skipped (est. ${value.estimatedSeconds} s)`
+          : '— (as SQLite)';
     for (const f of results.replay) {
       out.push(
         `| ${f.store} | ${n(f.events)} | ${n(f.rawRead.eventsPerSecond)} | ${cell(f.readAll, f.ratioToRaw.readAll)} | ` +

@@ -33,7 +33,7 @@ export interface PostgresServer {
 export async function probePostgres(url = benchDatabaseUrl()): Promise<PostgresServer | { reason: string }> {
   try {
     return await withClient(url, async (client) => {
-      const version = (await client.query<{ v: string }>('SHOW server_version')).rows[0]!.v;
+      const version = (await client.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]!.v;
       const settings: Record<string, string> = {};
       for (const name of ['fsync', 'synchronous_commit', 'wal_sync_method', 'full_page_writes', 'shared_buffers']) {
         settings[name] = (await client.query<Record<string, string>>(`SHOW ${name}`)).rows[0]![name]!;
