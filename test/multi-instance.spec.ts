@@ -105,6 +105,48 @@ describePostgres('two API processes on one PostgreSQL database', () => {
     expect(views).toEqual(await rebuiltFromZero());
   }, 60_000);
 
+  it('records concurrent votes and workplan inputs sent to both instances: each once, none lost', async () => {
+    const partners = (await listed(servers[0]!)).map((view) => view.partnerId);
+    const reps = Object.fromEntries(
+      await Promise.all(partners.map(async (id) => [id, await issueLocalToken(SECRET, { sub: `rep-${id}`, roles: ['partner'], org: id })] as const)),
+    );
+    const post = (server: Served, path: string, auth: string, body: object) =>
+      fetch(`${server.url}${path}`, { method: 'POST', headers: { Authorization: `Bearer ${auth}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const inAWeek = new Date(Date.now() + 7 * 86_400_000).toISOString();
+
+    const opened = await post(servers[0]!, '/v1/ballots', token, { subject: { kind: 'other', title: 'Two instances' }, question: 'Agree?', closesAt: inAWeek });
+    expect(opened.status).toBe(201);
+    const ballotId = ((await opened.json()) as { resource: { ballotId: string } }).resource.ballotId;
+    const votes = await Promise.all(partners.map((id, index) => post(servers[index % 2]!, `/v1/ballots/${ballotId}/votes`, reps[id]!, { choice: index % 3 === 0 ? 'no' : 'yes' })));
+    const refused = votes.find((vote) => vote.status !== 201);
+    expect(refused ? `${refused.status} ${await refused.text()}` : 'all 201').toBe('all 201');
+
+    expect((await post(servers[1]!, '/v1/workplans', token, { cycle: '2031', inputDeadline: inAWeek })).status).toBe(201);
+    const inputs = await Promise.all(partners.map((id, index) => post(servers[index % 2]!, '/v1/workplans/2031/inputs', reps[id]!, { title: `${id} input`, text: `${id} proposes` })));
+    const refusedInput = inputs.find((input) => input.status !== 201);
+    expect(refusedInput ? `${refusedInput.status} ${await refusedInput.text()}` : 'all 201').toBe('all 201');
+
+    const events = await PostgresEventStore.open({ connectionString: schema.url, schema: schema.schema });
+    try {
+      const ballot = await events.readStream(`ballot-${ballotId}`);
+      const cast = ballot.filter((event) => event.type === 'VoteCast');
+      expect(new Set(cast.map((event) => (event.data as { partnerId: string }).partnerId)).size).toBe(partners.length);
+      expect(cast).toHaveLength(partners.length);
+      expect(ballot.map((event) => event.revision)).toEqual(ballot.map((_, index) => index));
+      const cycle = await events.readStream('workplan-2031');
+      expect(cycle.filter((event) => event.type === 'WorkplanInputSubmitted')).toHaveLength(partners.length);
+    } finally {
+      await events.close();
+    }
+    const auditor = await issueLocalToken(SECRET, { sub: 'aud-1', roles: ['auditor'] });
+    await eventually(async () => {
+      const views = await Promise.all(
+        servers.map(async (server) => (await (await fetch(`${server.url}/v1/ballots/${ballotId}`, { headers: { Authorization: `Bearer ${auditor}` } })).json()) as { turnout: { voted: number } }),
+      );
+      return views.every((view) => view.turnout.voted === partners.length);
+    }, 10_000);
+  }, 60_000);
+
   it('a SIGKILLed leader is replaced within seconds, and no event is projected twice or skipped', async () => {
     const { leader, follower } = await leaderAndFollower();
     const ids = Array.from({ length: 40 }, (_, index) => `K-${index}`);

@@ -15,6 +15,7 @@ import {
 } from '../process-runner/index.js';
 import { Projector } from '../projections/index.js';
 import { EventAppended } from './event-appended.js';
+import { KeyedLock } from './keyed-lock.js';
 
 /** How long a command's answer waits for the read models to include its events (read-your-writes). */
 const READ_YOUR_WRITES_MS = 2000;
@@ -22,6 +23,8 @@ const READ_YOUR_WRITES_MS = 2000;
 /** The process runner as a Nest service: every command handler goes through `run`. */
 @Injectable()
 export class ProcessCommands {
+  private readonly streams = new KeyedLock();
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -38,7 +41,7 @@ export class ProcessCommands {
     options: { maxAttempts?: number } = {},
   ): Promise<CommandOutcome> {
     const deps = { store: this.store, clock: this.clock, maxAttempts: options.maxAttempts };
-    const outcome = await runCommand(deps, definition, stream, command, decide);
+    const outcome = await this.streams.run(stream, () => runCommand(deps, definition, stream, command, decide));
     const last = outcome.events.at(-1);
     if (last) await this.projector.waitFor(last.position, READ_YOUR_WRITES_MS);
     if (!outcome.duplicate) this.eventBus.publishAll(outcome.events.map((event) => new EventAppended(event)));

@@ -22,7 +22,10 @@ export interface CommandContext {
 export interface RunnerDeps {
   store: EventStore;
   clock: Clock;
-  /** Attempts when a concurrent writer moves the stream between read and append; default 5. */
+  /**
+   * Attempts when a concurrent writer moves the stream between read and append; default 20. Within one API
+   * process commands on a stream queue (ProcessCommands), so the races left come from other processes.
+   */
   maxAttempts?: number;
 }
 
@@ -52,7 +55,7 @@ export async function runCommand(
   command: CommandContext,
   decide: Decide,
 ): Promise<CommandOutcome> {
-  const maxAttempts = deps.maxAttempts ?? 5;
+  const maxAttempts = deps.maxAttempts ?? 20;
   for (let attempt = 1; ; attempt += 1) {
     const { state, events: history } = await loadProcess(deps.store, definition, stream);
     const already = history.filter((event) => event.metadata.commandId === command.commandId);
@@ -77,6 +80,8 @@ export async function runCommand(
           { stream },
         );
       }
+      // A short random pause before re-deciding spreads out writers from other processes that lost the same race.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
     }
   }
 }
