@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { LeaderTasks } from '../engine/leader-tasks.js';
+import { PollingLoop } from '../engine/polling-loop.js';
 import type { Actor } from '../envelope/index.js';
 import { DomainError } from '../errors/index.js';
 import type { Clock } from '../kernel/clock.js';
@@ -40,9 +41,7 @@ export interface DeadlineResult {
 @Injectable()
 export class BallotDeadlineScheduler implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('BallotDeadlineScheduler');
-  private timer: NodeJS.Timeout | null = null;
-  private stopped = true;
-  private pass: Promise<unknown> | null = null;
+  private loop: PollingLoop | null = null;
 
   constructor(
     @Inject(CLOCK) private readonly clock: Clock,
@@ -53,7 +52,10 @@ export class BallotDeadlineScheduler implements OnModuleInit, OnApplicationShutd
   ) {}
 
   onModuleInit(): void {
-    this.tasks.register({ name: 'ballot-deadlines', start: () => this.start(), stop: () => this.stop() });
+    this.loop = new PollingLoop(() => this.runOnce(), this.options.pollMs ?? 1000, (error) =>
+      this.logger.error(error instanceof Error ? error.stack : String(error)),
+    );
+    this.tasks.register(this.loop.asLeaderTask('ballot-deadlines'));
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -61,24 +63,11 @@ export class BallotDeadlineScheduler implements OnModuleInit, OnApplicationShutd
   }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    const tick = async () => {
-      this.timer = null;
-      if (this.stopped) return;
-      this.pass = this.runOnce().catch((error) => this.logger.error(error instanceof Error ? error.stack : String(error)));
-      await this.pass;
-      this.pass = null;
-      if (!this.stopped) this.timer = setTimeout(tick, this.options.pollMs ?? 1000);
-    };
-    void tick();
+    this.loop?.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.pass;
+    await this.loop?.stop();
   }
 
   /** One pass now: closes every open ballot whose deadline has come by the clock. Public for tests and tools. */

@@ -6,3 +6,4 @@ export * from './leader-tasks.js';
 export * from './leadership/leadership.js';
 export * from './leadership/postgres-leadership.js';
 export * from './copy-log.js';
+export * from './polling-loop.js';

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { LeaderTasks } from '../engine/leader-tasks.js';
+import { PollingLoop } from '../engine/polling-loop.js';
 import type { Actor } from '../envelope/index.js';
 import { DomainError } from '../errors/index.js';
 import type { Clock } from '../kernel/clock.js';
@@ -38,9 +39,7 @@ export interface OfficeDueResult {
 @Injectable()
 export class OfficeScheduler implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('OfficeScheduler');
-  private timer: NodeJS.Timeout | null = null;
-  private stopped = true;
-  private pass: Promise<unknown> | null = null;
+  private loop: PollingLoop | null = null;
 
   constructor(
     @Inject(CLOCK) private readonly clock: Clock,
@@ -51,7 +50,10 @@ export class OfficeScheduler implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   onModuleInit(): void {
-    this.tasks.register({ name: 'office-terms', start: () => this.start(), stop: () => this.stop() });
+    this.loop = new PollingLoop(() => this.runOnce(), this.settings.pollMs, (error) =>
+      this.logger.error(error instanceof Error ? error.stack : String(error)),
+    );
+    this.tasks.register(this.loop.asLeaderTask('office-terms'));
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -59,24 +61,11 @@ export class OfficeScheduler implements OnModuleInit, OnApplicationShutdown {
   }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    const tick = async () => {
-      this.timer = null;
-      if (this.stopped) return;
-      this.pass = this.runOnce().catch((error) => this.logger.error(error instanceof Error ? error.stack : String(error)));
-      await this.pass;
-      this.pass = null;
-      if (!this.stopped) this.timer = setTimeout(tick, this.settings.pollMs);
-    };
-    void tick();
+    this.loop?.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.pass;
+    await this.loop?.stop();
   }
 
   /** One pass now: every expiry and renewal-due whose date has come by the clock. Public for tests and tools. */

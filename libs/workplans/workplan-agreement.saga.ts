@@ -5,6 +5,7 @@ import { BallotDecided, ballotsDecided, sagaCommandContext } from '../ballots/ba
 import { ballotProcess, ballotStream } from '../ballots/ballot.process.js';
 import { ProcessCommands } from '../engine/process-commands.service.js';
 import { LeaderTasks } from '../engine/leader-tasks.js';
+import { PollingLoop } from '../engine/polling-loop.js';
 import type { BallotDecidedData } from '../../state-machines/ballot/ballot.events.js';
 import { DomainError } from '../errors/index.js';
 import { READ_MODEL_STORE } from '../kernel/tokens.js';
@@ -44,9 +45,7 @@ function awaits(view: WorkplanView | undefined, ballotId: string): boolean {
 @Injectable()
 export class WorkplanAgreementSaga implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('WorkplanAgreementSaga');
-  private timer: NodeJS.Timeout | null = null;
-  private stopped = true;
-  private pass: Promise<unknown> | null = null;
+  private loop: PollingLoop | null = null;
 
   constructor(
     private readonly processes: ProcessCommands,
@@ -71,7 +70,10 @@ export class WorkplanAgreementSaga implements OnModuleInit, OnApplicationShutdow
     );
 
   onModuleInit(): void {
-    this.tasks.register({ name: 'workplan-agreement-catch-up', start: () => this.start(), stop: () => this.stop() });
+    this.loop = new PollingLoop(() => this.runOnce(), this.options.pollMs ?? 5000, (error) =>
+      this.logger.error(error instanceof Error ? error.stack : String(error)),
+    );
+    this.tasks.register(this.loop.asLeaderTask('workplan-agreement-catch-up'));
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -79,25 +81,11 @@ export class WorkplanAgreementSaga implements OnModuleInit, OnApplicationShutdow
   }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    const tick = async () => {
-      this.timer = null;
-      if (this.stopped) return;
-      this.pass = this.runOnce().catch((error) => this.logger.error(error instanceof Error ? error.stack : String(error)));
-      await this.pass;
-      this.pass = null;
-      if (!this.stopped) this.timer = setTimeout(tick, this.options.pollMs ?? 5000);
-    };
-    // The first pass waits for the application to finish starting: the command handlers register at bootstrap too.
-    this.timer = setTimeout(tick, 0);
+    this.loop?.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.pass;
+    await this.loop?.stop();
   }
 
   /** One catch-up pass: every cycle voting on a ballot its stream records as decided gets the outcome recorded. */
