@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -30,6 +30,12 @@ export interface Served {
  */
 const EXIT_ON_SIGUSR2 = `data:text/javascript,process.on('SIGUSR2',()=>process.exit(0))`;
 
+/** Servers still running: killed if the bench exits early (a failed section must not leave a server behind). */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 export function serve({ root, env, nodeArgs = [] }: ServeOptions): Promise<Served> {
   const bin = join(root, 'bin', 'u4ssc.js');
   const args = nodeArgs.length ? [...nodeArgs, '--import', EXIT_ON_SIGUSR2] : [];
@@ -37,9 +43,14 @@ export function serve({ root, env, nodeArgs = [] }: ServeOptions): Promise<Serve
     env: { ...process.env, ...env, U4SSC_LOG: 'silent' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let output = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start in 60 s:\n${output}`)), 60_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`serve did not start in 60 s:\n${output}`));
+    }, 60_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /listening on (http:\/\/localhost:\d+)/.exec(output);
