@@ -109,8 +109,9 @@ export const ballotMachine = setup({
 }).createMachine({
   id: 'ballot',
   initial: 'none',
+  // `input?.`: XState's pure transition() builds throwaway actors without input; throwing there costs every fold.
   context: ({ input }) => ({
-    ballotId: input.ballotId,
+    ballotId: input?.ballotId ?? '',
     subject: null,
     question: null,
     channel: null,

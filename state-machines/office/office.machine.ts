@@ -218,9 +218,10 @@ export const officeMachine = setup({
 }).createMachine({
   id: 'office',
   initial: 'vacant',
+  // `input?.`: XState's pure transition() builds throwaway actors without input; throwing there costs every fold.
   context: ({ input }) => ({
-    seat: input.seat,
-    office: parseSeat(input.seat)?.office ?? null,
+    seat: input?.seat ?? '',
+    office: parseSeat(input?.seat ?? '')?.office ?? null,
     nominations: [],
     holder: null,
     terms: [],

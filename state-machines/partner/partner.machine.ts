@@ -45,7 +45,8 @@ export const partnerMachine = setup({
 }).createMachine({
   id: 'partner',
   initial: 'unregistered',
-  context: ({ input }) => ({ partnerId: input.partnerId, name: null, entityType: null, periods: [] }),
+  // `input?.`: XState's pure transition() builds throwaway actors without input; throwing there costs every fold.
+  context: ({ input }) => ({ partnerId: input?.partnerId ?? '', name: null, entityType: null, periods: [] }),
   states: {
     unregistered: {
       description: 'No membership on record',

@@ -140,8 +140,9 @@ export const workplanMachine = setup({
 }).createMachine({
   id: 'workplan',
   initial: 'none',
+  // `input?.`: XState's pure transition() builds throwaway actors without input; throwing there costs every fold.
   context: ({ input }) => ({
-    cycle: input.cycle,
+    cycle: input?.cycle ?? '',
     inputDeadline: null,
     inputs: [],
     rounds: [],
