@@ -1,6 +1,6 @@
-import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
+import { initialTransition, type AnyMachineSnapshot } from 'xstate';
 import type { MachineRef, StoredEvent } from '../envelope/index.js';
-import { machineEventOf, stateValueString } from '../process-runner/index.js';
+import { machineEventOf, stateValueString, stepMachine } from '../process-runner/index.js';
 import type { ProcessDefinition } from '../process-runner/index.js';
 import { PROCESS_REGISTRY, type ProcessRegistry } from './process-registry.js';
 
@@ -50,11 +50,11 @@ export function machineLegality(registry: ProcessRegistry = PROCESS_REGISTRY): M
       return `event names machine ${ref?.id} v${ref?.version}, but stream "${event.stream}" is pinned to ${pinned.id} v${pinned.version} by its first event`;
     }
     if (replay.snapshot) {
-      // One pure transition instead of `can` then `transition` (each computes the step): XState gives back the
+      // One pure step instead of `can` then `transition` (each computes the step): XState gives back the
       // very same snapshot exactly when no transition is enabled, which is when `snapshot.can` is false
       // (DESIGN.md §5; pinned by machine-legality.spec.ts).
-      const [next] = transition(replay.definition.versions[pinned.version]!, replay.snapshot, machineEventOf(event));
-      if (next === replay.snapshot) {
+      const next = stepMachine(replay.definition.versions[pinned.version]!, replay.snapshot, machineEventOf(event));
+      if (!next) {
         const state = stateValueString(replay.snapshot);
         return `${event.type} is not a legal transition of ${pinned.id} machine v${pinned.version} from state "${state}" (stream "${event.stream}", revision ${event.revision})`;
       }

@@ -43,6 +43,20 @@ export class IllegalHistoryError extends Error {
 }
 
 /**
+ * One pure step: the next snapshot, or null when the machine does not accept the event in this state.
+ * XState gives back the very same snapshot exactly when no transition is enabled (DESIGN.md §5; pinned by
+ * libs/audit/machine-legality.spec.ts), so one transition does the work of `can` and `transition`.
+ */
+export function stepMachine(
+  machine: AnyStateMachine,
+  snapshot: AnyMachineSnapshot,
+  event: ReturnType<typeof machineEventOf>,
+): AnyMachineSnapshot | null {
+  const [next] = transition(machine, snapshot, event);
+  return next === snapshot ? null : next;
+}
+
+/**
  * The state of a stream is a pure fold of its events through its machine, with XState's pure transition
  * functions: no actor is started, no clock is read, nothing is scheduled.
  */
@@ -52,13 +66,19 @@ export function foldEvents(
   events: readonly StoredEvent[],
   machineVersion: number,
 ): ProcessState {
-  let [snapshot] = initialTransition(machine, input);
-  let revision = -1;
+  const [initial] = initialTransition(machine, input);
+  return foldOnto(machine, { value: '', context: initial.context, revision: -1, machineVersion, snapshot: initial }, events);
+}
+
+/** Continues a fold from a known state with the events that follow it (e.g. those a command just appended). */
+export function foldOnto(machine: AnyStateMachine, state: ProcessState, events: readonly StoredEvent[]): ProcessState {
+  let snapshot = state.snapshot;
+  let revision = state.revision;
   for (const event of events) {
-    const machineEvent = machineEventOf(event);
-    if (!snapshot.can(machineEvent)) throw new IllegalHistoryError(event, stateValueString(snapshot));
-    [snapshot] = transition(machine, snapshot, machineEvent);
+    const next = stepMachine(machine, snapshot, machineEventOf(event));
+    if (!next) throw new IllegalHistoryError(event, stateValueString(snapshot));
+    snapshot = next;
     revision = event.revision;
   }
-  return { value: stateValueString(snapshot), context: snapshot.context, revision, machineVersion, snapshot };
+  return { value: stateValueString(snapshot), context: snapshot.context, revision, machineVersion: state.machineVersion, snapshot };
 }

@@ -1,11 +1,10 @@
-import { transition } from 'xstate';
 import type { Actor, NewEvent, StoredEvent } from '../envelope/index.js';
 import { ConflictError, CommandRejectedError } from '../errors/index.js';
 import { ConcurrencyError, DuplicateEventIdError, type EventStore } from '../event-store/index.js';
 import type { Clock } from '../kernel/clock.js';
 import { derivedId } from '../kernel/ids.js';
 import { clausesFor } from '../../state-machines/tools/clauses.js';
-import { foldEvents, machineEventOf, stateValueString, type ProcessState } from './fold.js';
+import { foldOnto, machineEventOf, stateValueString, stepMachine, type ProcessState } from './fold.js';
 import type { Decision, ProcessDefinition } from './process-definition.js';
 import { loadProcess, machineFor } from './load-process.js';
 
@@ -69,7 +68,7 @@ export async function runCommand(
         expectedRevision: state.revision === -1 ? 'no-stream' : state.revision,
       });
       const machine = machineFor(definition, state.machineVersion);
-      const next = foldEvents(machine, definition.input(stream), [...history, ...result.events], state.machineVersion);
+      const next = foldOnto(machine, state, result.events);
       return { stream, events: result.events, state: next, duplicate: result.duplicate };
     } catch (error) {
       const raced = error instanceof ConcurrencyError || error instanceof DuplicateEventIdError;
@@ -111,8 +110,9 @@ function placeDecisions(
       ...(command.imported ? { imported: true } : {}),
     };
     const machineEvent = machineEventOf({ type: decision.type, data: decision.data, metadata });
-    const current = stateValueString(snapshot);
-    if (!snapshot.can(machineEvent)) {
+    const next = stepMachine(machine, snapshot, machineEvent);
+    if (!next) {
+      const current = stateValueString(snapshot);
       const cited = clauses.length ? ` (ToR ${clauses.join(', ')})` : '';
       throw new CommandRejectedError(
         `${decision.type} is not allowed while ${definition.id} "${stream}" is ${current}${cited}`,
@@ -121,7 +121,7 @@ function placeDecisions(
         { stream, event: decision.type },
       );
     }
-    [snapshot] = transition(machine, snapshot, machineEvent);
+    snapshot = next;
     return { id: derivedId('event', stream, command.commandId, index), type: decision.type, data: decision.data, metadata };
   });
   return events;
