@@ -102,7 +102,9 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   static open(file: string, options: SqliteReadModelStoreOptions = {}): SqliteReadModelStore {
-    const db = openSqliteDatabase(file, SCHEMA, options.busyTimeoutMs);
+    // NORMAL, not FULL: read models are disposable. A power loss may drop their last commits, documents and
+    // checkpoint together (one transaction), and the projector re-applies those events from the log, which stays FULL.
+    const db = openSqliteDatabase(file, SCHEMA, options.busyTimeoutMs, 'NORMAL');
     try {
       return new SqliteReadModelStore(db);
     } catch (error) {
