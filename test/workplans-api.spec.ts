@@ -183,6 +183,9 @@ describe('workplan cycle over HTTP (ToR ¶10(a)-(d))', () => {
     for (const { at, body } of answered) {
       const then = await getCycle(api, '2027', auditor, at);
       expect([at, then.state, then.inputs, then.rounds]).toEqual([at, body.state, body.inputs, body.rounds]);
+      // The auditors' replay of the stream through its machine gives the same state at the same instant.
+      const replayed = await request(api.server).get(`/v1/processes/workplan-2027?at=${encodeURIComponent(at)}`).set('Authorization', auditor).expect(200);
+      expect([at, replayed.body.state]).toEqual([at, body.state]);
     }
     const before = await request(api.server).get('/v1/workplans/2027?at=2026-08-01T00:00:00Z').set('Authorization', auditor);
     expect(before.status).toBe(404);
