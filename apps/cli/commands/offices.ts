@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { CommandBus, QueryBus, type Command } from '@nestjs/cqrs';
-import { isRole } from '../../../libs/auth/index.js';
 import { DomainError } from '../../../libs/errors/index.js';
-import { derivedId, newId } from '../../../libs/kernel/ids.js';
 import {
   AppointHolderCommand,
   EndTermCommand,
@@ -19,6 +17,8 @@ import {
 import type { CommandContext, CommandOutcome } from '../../../libs/process-runner/index.js';
 import { Projector } from '../../../libs/projections/index.js';
 import { openEngine } from '../open-engine.js';
+import { derivedId } from '../../../libs/kernel/ids.js';
+import { ACTING, contextOf, instant, required, type Values } from '../acting.js';
 import { parse } from '../parse.js';
 import { UsageError } from '../usage-error.js';
 import { expiryLines, registerLines, seatLines } from './office-text.js';
@@ -34,15 +34,7 @@ export const OFFICES_USAGE = [
   'seats: chair, vice-chair-<n>, leader-<thematic-group>, ip-leader',
 ].join('\n');
 
-const ACTING = {
-  as: { type: 'string', default: 'secretariat-cli' },
-  role: { type: 'string', default: 'secretariat' },
-  org: { type: 'string' },
-  key: { type: 'string' },
-  json: { type: 'boolean', default: false },
-} as const;
 
-type Values = Record<string, string | boolean | undefined>;
 type Options = Record<string, { type: 'string' | 'boolean'; default?: string | boolean }>;
 
 /** The bootstrap file (`fixtures/offices-at-go-live.json` is an example). */
@@ -106,26 +98,8 @@ function authority(v: Values) {
   };
 }
 
-function required(value: unknown, flag: string): string {
-  if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`${flag} is required`);
-  return value;
-}
 
-function contextOf(values: Values): CommandContext {
-  const role = values.role as string;
-  if (!isRole(role)) throw new UsageError('--role must be one of: secretariat, partner, participant, auditor');
-  return {
-    commandId: typeof values.key === 'string' ? derivedId('cli', values.as as string, values.key) : newId(),
-    actor: { id: values.as as string, role, ...(typeof values.org === 'string' ? { org: values.org } : {}) },
-  };
-}
 
-function instant(value: unknown, flag: string): Date | undefined {
-  if (value === undefined) return undefined;
-  const at = new Date(String(value));
-  if (Number.isNaN(at.getTime())) throw new UsageError(`${flag} ${String(value)} is not an ISO 8601 date or date-time`);
-  return at;
-}
 
 /** Refusals print the reason and the clause and exit 1, as over HTTP they answer 4xx. */
 async function execute(command: Command<CommandOutcome>, print: (outcome: CommandOutcome, seat: unknown) => void): Promise<number> {

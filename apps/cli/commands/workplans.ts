@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { CommandBus, QueryBus, type Command } from '@nestjs/cqrs';
-import { isRole } from '../../../libs/auth/index.js';
 import { ProcessCommands } from '../../../libs/engine/index.js';
 import { DomainError } from '../../../libs/errors/index.js';
-import { derivedId, newId } from '../../../libs/kernel/ids.js';
 import type { CommandContext, CommandOutcome } from '../../../libs/process-runner/index.js';
 import { Projector } from '../../../libs/projections/index.js';
 import {
@@ -21,6 +19,7 @@ import {
 import { CAPACITY_KINDS, REVIEW_DECISIONS, type CapacityKind, type ReviewDecision } from '../../../state-machines/workplan/workplan.events.js';
 import { CHANNELS, type Channel } from '../../../state-machines/ballot/ballot.events.js';
 import { openEngine } from '../open-engine.js';
+import { ACTING, contextOf, oneOf, required, type Values } from '../acting.js';
 import { parse } from '../parse.js';
 import { UsageError } from '../usage-error.js';
 import { workplanListLines, workplanShowLines } from './workplan-text.js';
@@ -34,14 +33,6 @@ export const WORKPLANS_USAGE = [
   '  steps act --as ID [--role secretariat|partner|participant] [--org PARTNER] [--key IDEMPOTENCY-KEY]',
 ].join('\n');
 
-/** Who acts and with which command id: the same person, roles and office checks as over HTTP. */
-const ACTING = {
-  as: { type: 'string', default: 'secretariat-cli' },
-  role: { type: 'string', default: 'secretariat' },
-  org: { type: 'string' },
-  key: { type: 'string' },
-  json: { type: 'boolean', default: false },
-} as const;
 
 /**
  * The workplan cycle from the command line (ToR ¶10(a)-(d)): every step the API offers, through the same command
@@ -107,31 +98,14 @@ export async function workplansCommand(args: string[]): Promise<number> {
   }
 }
 
-type Values = Record<string, string | boolean | string[] | undefined>;
 
-function required(value: unknown, flag: string): string {
-  if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`${flag} is required`);
-  return value;
-}
 
-function oneOf(value: string, values: readonly string[], flag: string): string {
-  if (!values.includes(value)) throw new UsageError(`${flag} must be one of: ${values.join(', ')}`);
-  return value;
-}
 
 function textOf(values: Values): string {
   if (typeof values.file === 'string') return readFileSync(values.file, 'utf8');
   return required(values.text, '--text or --file');
 }
 
-function contextOf(values: Values): CommandContext {
-  const role = values.role as string;
-  if (!isRole(role)) throw new UsageError(`--role must be one of: secretariat, partner, participant, auditor`);
-  return {
-    commandId: typeof values.key === 'string' ? derivedId('cli', values.as as string, values.key) : newId(),
-    actor: { id: values.as as string, role, ...(typeof values.org === 'string' ? { org: values.org } : {}) },
-  };
-}
 
 async function step(
   args: string[],
