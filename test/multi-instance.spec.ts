@@ -5,6 +5,9 @@ import { issueLocalToken } from '../libs/auth/index.js';
 import { partnersProjection, type PartnerView } from '../libs/partners/index.js';
 import { Projector } from '../libs/projections/index.js';
 import { MemoryReadModelStore } from '../libs/read-models/memory/memory-read-model-store.js';
+import { PostgresReadModelStore } from '../libs/read-models/postgres/postgres-read-model-store.js';
+import { checkRebuild } from '../libs/audit/rebuild-check.js';
+import { PROJECTIONS } from '../apps/api/app.module.js';
 import { assertBuilt, serve, type Served } from './support/cli.js';
 
 const SECRET = 'multi-instance-secret-of-at-least-32-chars';
@@ -145,6 +148,18 @@ describePostgres('two API processes on one PostgreSQL database', () => {
       );
       return views.every((view) => view.turnout.voted === partners.length);
     }, 10_000);
+
+    // Every read model the leader projected equals a rebuild from position 0 of the same log.
+    const live = await PostgresReadModelStore.open({ connectionString: schema.url, schema: schema.schema });
+    const log = await PostgresEventStore.open({ connectionString: schema.url, schema: schema.schema });
+    try {
+      await eventually(async () => (await live.checkpoint('workplans')) >= (await log.headPosition()), 10_000);
+      const report = await checkRebuild(log, live, PROJECTIONS);
+      expect(report.differences).toEqual([]);
+      expect(report.projections.find((check) => check.projection === 'ballots')?.documents).toBeGreaterThan(0);
+    } finally {
+      await Promise.all([live.close(), log.close()]);
+    }
   }, 60_000);
 
   it('a SIGKILLed leader is replaced within seconds, and no event is projected twice or skipped', async () => {
