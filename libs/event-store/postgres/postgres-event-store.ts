@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { openPool } from './open-pool.js';
+import { openPool, withSchemaDdl } from './open-pool.js';
 import { chainEvents, GENESIS_HASH, type NewEvent, type StoredEvent } from '../../envelope/index.js';
 import {
   checkExpectedRevision,
@@ -324,19 +324,10 @@ interface Horizon {
 }
 
 /**
- * Creates the schema, table and triggers once, whichever process gets there first. The advisory lock (shared with
- * the read-model store, keyed by schema) serialises concurrent starts: `IF NOT EXISTS` alone still races on the
- * catalog's unique indexes.
+ * Creates the events table and its immutability triggers (once, whichever process gets there first: withSchemaDdl).
  */
 async function createSchema(pool: pg.Pool, schema: string): Promise<void> {
-  const s = pg.escapeIdentifier(schema);
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query(`SELECT pg_advisory_xact_lock(hashtext('u4ssc:ddl'), hashtext($1))`, [schema]);
-    // Checked first: CREATE SCHEMA IF NOT EXISTS needs CREATE on the database even when the schema exists.
-    const { rowCount } = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
-    if (!rowCount) await client.query(`CREATE SCHEMA ${s}`);
+  await withSchemaDdl(pool, schema, async (client, s) => {
     await client.query(`
       CREATE TABLE IF NOT EXISTS ${s}.events (
         position       bigint PRIMARY KEY,
@@ -371,13 +362,7 @@ async function createSchema(pool: pg.Pool, schema: string): Promise<void> {
         CREATE TRIGGER events_immutable BEFORE UPDATE OR DELETE OR TRUNCATE ON ${s}.events
         FOR EACH STATEMENT EXECUTE FUNCTION ${s}.events_refuse_change()`);
     }
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 function isUniqueViolation(error: unknown): boolean {

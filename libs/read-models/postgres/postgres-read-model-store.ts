@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { openPool } from '../../event-store/postgres/open-pool.js';
+import { openPool, withSchemaDdl } from '../../event-store/postgres/open-pool.js';
 import { docText } from '../json-text.js';
 import {
   CheckpointMovedError,
@@ -222,15 +222,9 @@ function plan(changes: readonly DocChange[]) {
   return { upserts, deletes };
 }
 
-/** Same lock as the event store's, keyed by schema: both may create the schema when two processes start at once. */
+/** The read-model tables, under the same DDL lock as the event store's (withSchemaDdl). */
 async function createTables(pool: pg.Pool, schema: string): Promise<void> {
-  const s = pg.escapeIdentifier(schema);
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query(`SELECT pg_advisory_xact_lock(hashtext('u4ssc:ddl'), hashtext($1))`, [schema]);
-    const { rowCount } = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
-    if (!rowCount) await client.query(`CREATE SCHEMA ${s}`);
+  await withSchemaDdl(pool, schema, async (client, s) => {
     await client.query(`
       CREATE TABLE IF NOT EXISTS ${s}.read_model_docs (
         collection text COLLATE "C" NOT NULL,
@@ -252,11 +246,5 @@ async function createTables(pool: pg.Pool, schema: string): Promise<void> {
         -- text, not timestamptz: the instant comes back exactly as the clock wrote it.
         created_at   text    NOT NULL
       )`);
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
