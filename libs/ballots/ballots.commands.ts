@@ -12,12 +12,6 @@ import type { RuleTable } from './rule-table.js';
 /** The rule table in force (BALLOT_RULE_TABLE by default); read only when a ballot opens. */
 export const RULE_TABLE = Symbol('BALLOT_RULE_TABLE');
 
-/**
- * A ballot's stream is hot: every Partner may vote in the same second. Each lost race means another command on
- * this ballot landed, so an electorate of N never needs more than N attempts; this bound leaves room.
- */
-const ATTEMPTS = 64;
-
 export class OpenBallotCommand extends Command<CommandOutcome> {
   constructor(readonly input: Omit<OpenBallot, 'ballotId'>, readonly context: CommandContext) {
     super();
@@ -57,7 +51,7 @@ export class OpenBallotHandler implements ICommandHandler<OpenBallotCommand> {
     const partners = await this.queries.execute(new ListPartnersQuery(now));
     const facts = { now, electorate: partners.map((partner) => partner.partnerId), table: this.table };
     const decide = decideOpenBallot({ ...input, ballotId }, context.actor, facts);
-    return this.processes.run(ballotProcess, ballotStream(ballotId), context, decide, { maxAttempts: ATTEMPTS });
+    return this.processes.run(ballotProcess, ballotStream(ballotId), context, decide);
   }
 }
 
@@ -67,7 +61,7 @@ export class CastVoteHandler implements ICommandHandler<CastVoteCommand> {
 
   execute({ input, context }: CastVoteCommand): Promise<CommandOutcome> {
     const decide = decideVote(input, context.actor, this.processes.now());
-    return this.processes.run(ballotProcess, ballotStream(input.ballotId), context, decide, { maxAttempts: ATTEMPTS });
+    return this.processes.run(ballotProcess, ballotStream(input.ballotId), context, decide);
   }
 }
 
@@ -77,7 +71,7 @@ export class CloseBallotHandler implements ICommandHandler<CloseBallotCommand> {
 
   execute({ input, context }: CloseBallotCommand): Promise<CommandOutcome> {
     const decide = decideClose(input, context.actor, this.processes.now());
-    return this.processes.run(ballotProcess, ballotStream(input.ballotId), context, decide, { maxAttempts: ATTEMPTS });
+    return this.processes.run(ballotProcess, ballotStream(input.ballotId), context, decide);
   }
 }
 
@@ -87,6 +81,6 @@ export class WithdrawBallotHandler implements ICommandHandler<WithdrawBallotComm
 
   execute({ input, context }: WithdrawBallotCommand): Promise<CommandOutcome> {
     const decide = decideWithdraw(input, context.actor);
-    return this.processes.run(ballotProcess, ballotStream(input.ballotId), context, decide, { maxAttempts: ATTEMPTS });
+    return this.processes.run(ballotProcess, ballotStream(input.ballotId), context, decide);
   }
 }

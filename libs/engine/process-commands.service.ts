@@ -37,10 +37,8 @@ export class ProcessCommands {
     stream: string,
     command: CommandContext,
     decide: Decide,
-    /** `maxAttempts`: for hot streams (a ballot's votes), where each lost race means another command landed. */
-    options: { maxAttempts?: number } = {},
   ): Promise<CommandOutcome> {
-    const deps = { store: this.store, clock: this.clock, maxAttempts: options.maxAttempts };
+    const deps = { store: this.store, clock: this.clock };
     const outcome = await this.streams.run(stream, () => runCommand(deps, definition, stream, command, decide));
     const last = outcome.events.at(-1);
     if (last) await this.projector.waitFor(last.position, READ_YOUR_WRITES_MS);
