@@ -71,7 +71,7 @@ export async function commandPath(root: string, dir: string, ms: number, options
     store: 'sqlite',
     figures,
     serverPeakRssMiB: disk,
-    todo: 'workplan inputs (POST /v1/workplans/{cycle}/inputs): not in the API yet',
+    todo: 'workplan inputs (POST /v1/workplans/{cycle}/inputs): not measured yet',
   };
 }
 
