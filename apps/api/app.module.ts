@@ -15,6 +15,7 @@ import { AuditApiModule } from './audit/audit-api.module.js';
 import { HealthController } from './health.controller.js';
 import { PartnersController } from './partners/partners.controller.js';
 import { OfficesController } from './offices/offices.controller.js';
+import { WebModule } from '../web/index.js';
 
 export interface ApiOptions {
   config: AppConfig;
@@ -47,6 +48,7 @@ export class AppModule {
         BallotsModule.forRoot({ pollMs: options.ballotPollMs }),
         OfficesModule.forRoot(options.offices),
         WorkplansModule.forRoot(),
+        WebModule.forRoot(options.config),
       ],
       controllers: [HealthController, PartnersController, BallotsController, WorkplansController, OfficesController],
       providers: [{ provide: APP_CONFIG, useValue: options.config }, ...authProviders(), ...httpProviders()],

@@ -25,4 +25,22 @@ export interface AppConfig {
   jwtIssuer?: string;
   /** Checked against external tokens' `aud` when set. */
   jwtAudience?: string;
+  /**
+   * The web interface's development sign-in (pick a person and role, get a local token) is on: anyone who can
+   * reach the server can then act as anyone, so only `npm start` and the tests turn it on.
+   */
+  devSignIn?: boolean;
+  /** The web interface's sign-in with an external OpenID Connect provider (authorization code + PKCE). */
+  oidc?: OidcSettings;
+}
+
+/** An OpenID Connect provider the web interface signs people in with; its tokens are then checked against its JWKS. */
+export interface OidcSettings {
+  /** The issuer URL (its `/.well-known/openid-configuration` is read at start). */
+  issuer: string;
+  clientId: string;
+  /** Absent for a public client (PKCE alone). */
+  clientSecret?: string;
+  /** Shown on the sign-in button ("Sign in with ..."). */
+  name?: string;
 }

@@ -110,6 +110,15 @@ describe('loadConfig', () => {
     expect(error.message).toContain('U4SSC_JWT_ISSUER="https://idp.example/" is set but U4SSC_JWKS_URL is not');
   });
 
+  it('turns the development sign-in on only when asked, and refuses it beside an external provider', () => {
+    expect(loadConfig({}).devSignIn).toBeUndefined();
+    expect(loadConfig({ U4SSC_DEV_SIGN_IN: 'off' }).devSignIn).toBeUndefined();
+    expect(loadConfig({ U4SSC_DEV_SIGN_IN: 'on' }).devSignIn).toBe(true);
+    expect(problemsOf({ U4SSC_DEV_SIGN_IN: 'yes' }).message).toContain('U4SSC_DEV_SIGN_IN="yes" is neither "on" nor "off"');
+    const beside = problemsOf({ U4SSC_DEV_SIGN_IN: 'on', U4SSC_JWKS_URL: 'https://idp.example/jwks' });
+    expect(beside.problems.map((p) => p.variable)).toEqual(['U4SSC_DEV_SIGN_IN']);
+  });
+
   it('reports every problem at once', () => {
     const error = problemsOf({ U4SSC_STORE: 'postgres', PORT: 'eighty', U4SSC_TOKEN_SECRET: 'short', U4SSC_JWKS_URL: 'nope' });
     expect(error.problems.map((p) => p.variable)).toEqual(['U4SSC_DATABASE_URL', 'PORT', 'U4SSC_TOKEN_SECRET', 'U4SSC_JWKS_URL']);

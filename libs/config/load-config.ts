@@ -78,6 +78,17 @@ export function loadConfig(env: Env = process.env): AppConfig {
     }
   }
 
+  const devSignInValue = read('U4SSC_DEV_SIGN_IN');
+  let devSignIn = false;
+  if (devSignInValue !== undefined) {
+    if (devSignInValue === 'on' || devSignInValue === 'off') devSignIn = devSignInValue === 'on';
+    else problem('U4SSC_DEV_SIGN_IN', `U4SSC_DEV_SIGN_IN=${show(devSignInValue)} is neither "on" nor "off"`);
+  }
+  // Development sign-in issues local tokens; with an external provider local tokens are refused, so it could not work.
+  if (devSignIn && jwksUrl !== undefined) {
+    problem('U4SSC_DEV_SIGN_IN', 'U4SSC_DEV_SIGN_IN=on issues local tokens, but U4SSC_JWKS_URL turns local tokens off; unset one of them');
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     store: store!,
@@ -90,6 +101,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     ...(jwksUrl !== undefined && { jwksUrl }),
     ...(jwtIssuer !== undefined && { jwtIssuer }),
     ...(jwtAudience !== undefined && { jwtAudience }),
+    ...(devSignIn && { devSignIn }),
   };
 }
 

@@ -1,7 +1,8 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { JSON_MEDIA_TYPES, jsonBodiesOnly } from './json-bodies-only.js';
-import { ProblemDetailsFilter } from './problem-details.filter.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ProblemDetailsFilter, type HtmlPages } from './problem-details.filter.js';
 import { createValidationPipe } from './validation-pipe.js';
 
 export interface HttpAppOptions {
@@ -11,6 +12,11 @@ export interface HttpAppOptions {
   title?: string;
   version?: string;
   description?: string;
+  /**
+   * The web interface served beside the API: on its paths, forms post `application/x-www-form-urlencoded`
+   * (parsed up to the same limit) and problems are answered as HTML pages. Everywhere else stays JSON only.
+   */
+  pages?: HtmlPages;
 }
 
 export const BEARER_SCHEME = 'bearer';
@@ -31,11 +37,19 @@ export const BEARER_SCHEME = 'bearer';
  * instead (`authProviders()`, `IdempotencyInterceptor` as APP_INTERCEPTOR).
  */
 export function configureHttpApp(app: NestExpressApplication, options: HttpAppOptions = {}): NestExpressApplication {
-  app.use(jsonBodiesOnly);
+  const limit = options.bodyLimit ?? '100kb';
+  const pages = options.pages;
+  app.use(
+    pages === undefined
+      ? jsonBodiesOnly
+      : (request: IncomingMessage & { path?: string }, response: ServerResponse, next: (error?: unknown) => void) =>
+          pages.isPage(request.path ?? request.url ?? '/') ? next() : jsonBodiesOnly(request, response, next),
+  );
   // Not strict: body-parser would call `null` or `"text"` invalid JSON, which they are not; the validation pipe
   // answers instead that a DTO body must be an object.
-  app.useBodyParser('json', { limit: options.bodyLimit ?? '100kb', type: JSON_MEDIA_TYPES, strict: false });
-  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.useBodyParser('json', { limit, type: JSON_MEDIA_TYPES, strict: false });
+  if (pages !== undefined) app.useBodyParser('urlencoded', { limit, extended: false });
+  app.useGlobalFilters(new ProblemDetailsFilter(pages));
   app.useGlobalPipes(createValidationPipe());
 
   const document = SwaggerModule.createDocument(

@@ -4,6 +4,12 @@ import { newId } from '../kernel/ids.js';
 import { PROBLEM_CONTENT_TYPE, type ProblemDocument } from './problem.js';
 import { problemFor } from './problem-for.js';
 
+/** The web interface's paths, and how a problem looks there. */
+export interface HtmlPages {
+  isPage(path: string): boolean;
+  renderProblem(problem: ProblemDocument): string;
+}
+
 type ExpressRequest = IncomingMessage & { originalUrl?: string; route?: unknown };
 
 /**
@@ -14,6 +20,9 @@ type ExpressRequest = IncomingMessage & { originalUrl?: string; route?: unknown 
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemDetails');
+
+  /** With `pages`, a problem on a web page's path is answered as an HTML page (same status, same detail). */
+  constructor(private readonly pages?: HtmlPages) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;
@@ -43,6 +52,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
     if (problem.status === 401 && !response.hasHeader('WWW-Authenticate')) {
       response.setHeader('WWW-Authenticate', 'Bearer realm="u4ssc"');
+    }
+    if (this.pages?.isPage(path)) {
+      // A person reads this in a browser: the bearer challenge would make it ask for a password it cannot give.
+      response.removeHeader('WWW-Authenticate');
+      response.setHeader('Content-Type', 'text/html; charset=utf-8');
+      response.end(this.pages.renderProblem(document));
+      return;
     }
     response.setHeader('Content-Type', PROBLEM_CONTENT_TYPE);
     response.end(JSON.stringify(document));

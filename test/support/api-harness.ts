@@ -15,6 +15,8 @@ export interface ApiHarness {
   config: AppConfig;
   stores: Stores;
   token(sub: string, roles: Role[], extra?: { org?: string; name?: string; expiresIn?: string }): Promise<string>;
+  /** Listens on 127.0.0.1 (a free port) for clients that need a real address, a browser; gives the base URL. */
+  listen(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -25,6 +27,10 @@ export interface StartApiOptions {
   databaseSchema?: string;
   clock?: Clock;
   ballotPollMs?: number;
+  /** U4SSC_DEV_SIGN_IN=on: the web interface's development sign-in. */
+  devSignIn?: boolean;
+  /** More environment for loadConfig (U4SSC_OIDC_*, ...). */
+  env?: Record<string, string>;
 }
 
 /** The real API on a real SQLite file in `dir` (or in memory, or on PostgreSQL), as `u4ssc serve` builds it. */
@@ -40,6 +46,8 @@ export async function startApi(options: StartApiOptions): Promise<ApiHarness> {
     U4SSC_STORE: options.store ?? 'sqlite',
     U4SSC_SQLITE_FILE: join(options.dir ?? '.', 'u4ssc.sqlite'),
     U4SSC_TOKEN_SECRET: TEST_SECRET,
+    ...(options.devSignIn ? { U4SSC_DEV_SIGN_IN: 'on' } : {}),
+    ...options.env,
     ...(postgresUrl ? { U4SSC_DATABASE_URL: postgresUrl, U4SSC_DATABASE_SCHEMA: fresh?.schema ?? options.databaseSchema } : {}),
   });
   const stores = await openStores(config);
@@ -52,6 +60,12 @@ export async function startApi(options: StartApiOptions): Promise<ApiHarness> {
     stores,
     token: (sub, roles, extra = {}) =>
       issueLocalToken(TEST_SECRET, { sub, roles, org: extra.org, name: extra.name }, { expiresIn: extra.expiresIn ?? '1h' }),
+    listen: async () => {
+      await app.listen(0, '127.0.0.1');
+      const address = app.getHttpServer().address();
+      if (typeof address !== 'object' || address === null) throw new Error('the API is not listening on a TCP port');
+      return `http://127.0.0.1:${address.port}`;
+    },
     close: async () => {
       await app.close();
       await fresh?.drop();

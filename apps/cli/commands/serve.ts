@@ -14,6 +14,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   const port = typeof address === 'object' && address ? address.port : config.port;
   const where = config.store === 'sqlite' ? `sqlite file ${config.sqliteFile}` : `${config.store} store`;
   console.log(`U4SSC governance engine listening on http://localhost:${port} (${where})`);
+  console.log(`  web:       http://localhost:${port}/${config.devSignIn ? '   (development sign-in on: anyone reaching this port can act as anyone)' : ''}`);
   console.log(`  API docs:  http://localhost:${port}/docs`);
   if (!config.jwksUrl) {
     console.log('  a token:   npx u4ssc token --sub YOUR-ID --role secretariat   (roles: secretariat, partner --org ID, participant, auditor)');

@@ -1,4 +1,4 @@
-import { trusted } from './html.js';
+import { trusted } from '../../html/index.js';
 
 /**
  * The dossier's only style sheet, inlined: the file must read the same offline, years later, printed or on a

@@ -1,4 +1,4 @@
-import { html, join, type SafeHtml } from './html.js';
+import { html, join, type SafeHtml } from '../../html/index.js';
 import type { GraphTransition, MachineGraph, TakenPath } from './machine-graph.js';
 
 /**

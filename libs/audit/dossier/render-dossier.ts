@@ -3,7 +3,7 @@ import type { CloseCause } from '../../../state-machines/ballot/ballot.events.js
 import { describeRules, type RuleSet } from '../../../state-machines/ballot/ballot.rules.js';
 import type { BallotDossier, DossierVote } from './ballot-dossier.js';
 import { DOSSIER_CSS } from './dossier.css.js';
-import { html, join, trusted, type SafeHtml } from './html.js';
+import { html, join, trusted, type SafeHtml } from '../../html/index.js';
 import { pathSummary, renderDiagramSvg, renderTransitionsTable } from './render-diagram.js';
 
 /**

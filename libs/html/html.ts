@@ -1,8 +1,8 @@
 /**
  * The smallest safe way to build HTML without a template engine: the `html` tag escapes every interpolated
- * value unless it is already `SafeHtml` (a fragment built by this same tag). Everything a dossier shows comes
- * from stored events, and event data is whatever a person typed (a question, a Partner's name, a token's name
- * claim): escaping is the default, never something to remember.
+ * value unless it is already `SafeHtml` (a fragment built by this same tag). Everything a dossier or a web page
+ * shows comes from stored events, and event data is whatever a person typed (a question, a Partner's name, a
+ * token's name claim): escaping is the default, never something to remember.
  */
 export class SafeHtml {
   constructor(readonly value: string) {}

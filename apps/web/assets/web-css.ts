@@ -1,0 +1,62 @@
+/**
+ * The one stylesheet: system fonts, contrast ratios of at least 4.5:1 for text (checked by axe in the browser
+ * suites), visible focus, and one column under 40rem so a Partner can vote from a phone.
+ */
+export const WEB_CSS = `
+:root { --ink: #1b1f24; --muted: #4a5460; --line: #c9d1da; --bg: #ffffff; --panel: #f4f6f8; --brand: #0b4f8a;
+  --brand-ink: #ffffff; --ok: #176b2c; --warn: #8a4b00; --bad: #a1142b; --focus: #ffbf47; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); background: var(--bg); }
+a { color: var(--brand); }
+a:focus, button:focus, input:focus, select:focus, textarea:focus, summary:focus { outline: 3px solid var(--focus); outline-offset: 2px; }
+.skip { position: absolute; left: -999px; top: 0; background: var(--bg); padding: .5rem; }
+.skip:focus { left: .5rem; }
+header.site { background: var(--brand); color: var(--brand-ink); padding: .5rem 1rem; display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; align-items: center; }
+header.site a { color: var(--brand-ink); }
+header.site .brand { font-weight: 700; text-decoration: none; }
+header.site nav ul { list-style: none; display: flex; flex-wrap: wrap; gap: .25rem 1rem; margin: 0; padding: 0; }
+header.site nav a[aria-current="page"] { font-weight: 700; text-decoration-thickness: 3px; }
+header.site .who { margin-left: auto; display: flex; gap: .75rem; align-items: center; }
+header.site .who form { margin: 0; }
+header.site .who button { background: transparent; color: var(--brand-ink); border: 1px solid var(--brand-ink); }
+main { max-width: 72rem; margin: 0 auto; padding: 1rem; }
+h1 { font-size: 1.6rem; margin: .5rem 0 1rem; }
+h2 { font-size: 1.25rem; margin: 1.5rem 0 .5rem; }
+table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
+th, td { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+th { background: var(--panel); }
+.table-wrap { overflow-x: auto; }
+.muted { color: var(--muted); }
+.notice { border-left: 4px solid var(--ok); background: #eef7f0; padding: .5rem 1rem; margin: 1rem 0; }
+.problem { border-left: 4px solid var(--bad); background: #fbeef0; padding: .5rem 1rem; margin: 1rem 0; }
+.warning { border-left: 4px solid var(--warn); background: #fdf4e7; padding: .5rem 1rem; margin: 1rem 0; }
+.card { border: 1px solid var(--line); border-radius: 6px; padding: .75rem 1rem; margin: .75rem 0; background: var(--bg); }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(18rem, 1fr)); gap: .75rem; }
+.badge { display: inline-block; padding: 0 .5rem; border-radius: 1rem; background: var(--panel); border: 1px solid var(--line); font-size: .875rem; }
+.badge.ok { color: var(--ok); border-color: var(--ok); }
+.badge.bad { color: var(--bad); border-color: var(--bad); }
+.badge.warn { color: var(--warn); border-color: var(--warn); }
+form.stacked { max-width: 40rem; }
+.field { margin: 0 0 1rem; }
+.field label, .field legend { display: block; font-weight: 600; margin-bottom: .25rem; }
+.field .hint { color: var(--muted); font-size: .9rem; margin: 0 0 .25rem; }
+.field .error { color: var(--bad); font-weight: 600; margin: 0 0 .25rem; }
+.field.invalid input, .field.invalid select, .field.invalid textarea { border-color: var(--bad); border-width: 2px; }
+input, select, textarea { font: inherit; padding: .45rem .5rem; border: 1px solid var(--muted); border-radius: 4px; width: 100%; max-width: 40rem; background: var(--bg); color: var(--ink); }
+input[type="radio"], input[type="checkbox"] { width: auto; }
+fieldset { border: 1px solid var(--line); border-radius: 6px; padding: .5rem 1rem; }
+.choice { display: flex; gap: .5rem; align-items: center; padding: .5rem 0; font-size: 1.05rem; }
+button, .button { font: inherit; font-weight: 600; padding: .55rem 1.1rem; border-radius: 4px; border: 1px solid var(--brand); background: var(--brand); color: var(--brand-ink); cursor: pointer; text-decoration: none; display: inline-block; min-height: 44px; }
+button.secondary, .button.secondary { background: var(--bg); color: var(--brand); }
+.actions { display: flex; flex-wrap: wrap; gap: .75rem; margin: 1rem 0; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
+dl.facts dt { font-weight: 600; }
+dl.facts dd { margin: 0; }
+svg text { font-family: inherit; }
+@media (max-width: 40rem) {
+  main { padding: .75rem; }
+  header.site .who { margin-left: 0; }
+  dl.facts { grid-template-columns: 1fr; }
+  button, .button { width: 100%; text-align: center; }
+}
+`;

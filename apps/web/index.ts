@@ -1,0 +1,3 @@
+export { isPagePath } from './paths.js';
+export { problemPage } from './problem-page.js';
+export { WebModule } from './web.module.js';

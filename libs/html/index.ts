@@ -1,0 +1,1 @@
+export { SafeHtml, escapeHtml, html, join, trusted } from './html.js';
