@@ -8,7 +8,7 @@ import { IllegalHistoryError } from '../process-runner/index.js';
 import { nextSteps } from './next-steps.js';
 import { PARTNER_HISTORY_TIMES as T, writePartnerHistory } from './partner-history.spec-helper.js';
 import { processRegistry } from './process-registry.js';
-import { replayStream, UnknownProcessError } from './replay.js';
+import { replayStream, storedEventOf, UnknownProcessError } from './replay.js';
 
 describe('replayStream (point-in-time replay)', () => {
   it('gives the state now, with what the machine allows next and its clauses', async () => {
@@ -40,6 +40,15 @@ describe('replayStream (point-in-time replay)', () => {
       occurredAt: T.faoWithdrawn,
       data: { partnerId: 'FAO', reason: 'Letter of withdrawal' },
     });
+  });
+
+  it('keeps every field of the envelope in the history: storedEventOf gives back the stored events', async () => {
+    const store = new MemoryEventStore();
+    const events = await writePartnerHistory(store);
+    const { history } = await replayStream(store, 'partner-FAO');
+    // Through JSON, as a client of the history API reads it.
+    const answered = JSON.parse(JSON.stringify(history)) as typeof history;
+    expect(answered.map((entry) => storedEventOf('partner-FAO', entry))).toEqual(events.filter((event) => event.stream === 'partner-FAO'));
   });
 
   it('gives the state as it stood at an instant, and at a global position', async () => {

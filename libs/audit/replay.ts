@@ -125,6 +125,35 @@ export async function replayStream(store: EventStore, stream: string, options: R
   };
 }
 
+/**
+ * The stored event a history entry was read from, rebuilt from what the history API answers (the entry keeps every
+ * field of the envelope): a client of `/v1/processes/{stream}/history` can fold it again, e.g. to draw the path
+ * taken through the machine (libs/audit/dossier `takenPath`) from the very events the API showed.
+ */
+export function storedEventOf(stream: string, entry: HistoryEntry): StoredEvent {
+  return {
+    id: entry.id,
+    stream,
+    revision: entry.revision,
+    position: entry.position,
+    type: entry.type,
+    data: entry.data,
+    metadata: {
+      actor: { id: entry.actor.id, role: entry.capacity.role, ...(entry.capacity.org ? { org: entry.capacity.org } : {}), ...(entry.actor.name ? { name: entry.actor.name } : {}) },
+      commandId: entry.commandId,
+      correlationId: entry.correlationId,
+      causationId: entry.causationId,
+      occurredAt: entry.occurredAt,
+      machine: entry.machine,
+      torVersion: entry.torVersion,
+      clauses: entry.clauses,
+      ...(entry.imported ? { imported: true } : {}),
+    },
+    prevHash: entry.prevHash,
+    hash: entry.hash,
+  };
+}
+
 function historyEntry(event: StoredEvent, stateAfter: string): HistoryEntry {
   const { actor, ...metadata } = event.metadata;
   return {

@@ -69,6 +69,12 @@ describe('takenPath', () => {
     const table = renderTransitionsTable(graph, path).value;
     expect(table.match(/<tr class="taken"/g)).toHaveLength(6);
     expect(table).toMatch(/data-transition="open:VoteCast:0">.*✓ taken ×2<\/strong> \(revisions 2, 4\)/);
+    expect(svg).toContain('with the path this ballot took</title>');
+    // Another subject for the same drawing (the auditors' web page of any process).
+    expect(renderDiagramSvg(graph, path, 'this process').value).toContain('with the path this process took</title>');
+    const named = renderTransitionsTable(graph, path, 'this process').value;
+    expect(named).toContain('those this process took are marked and shaded</caption>');
+    expect(named).toContain('<th scope="col">This process</th>');
   });
 
   it('stops at the first event the machine refuses, naming it and the state', () => {

@@ -78,7 +78,8 @@ function text(lines: string[], x: number, y: number, anchor: 'start' | 'end' | '
   )}`;
 }
 
-export function renderDiagramSvg(graph: MachineGraph, path: TakenPath): SafeHtml {
+/** `subject` names what took the path, in the diagram's title ("this ballot", "this workplan"). */
+export function renderDiagramSvg(graph: MachineGraph, path: TakenPath, subject = 'this ballot'): SafeHtml {
   const { placed, width, height } = layout(graph);
   const taken = takenCounts(path);
   const visited = new Set([graph.initial, ...path.steps.flatMap((step) => [step.from, step.to])]);
@@ -138,7 +139,7 @@ export function renderDiagramSvg(graph: MachineGraph, path: TakenPath): SafeHtml
 
   const route = pathSummary(graph, path);
   return html`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-labelledby="diagram-title diagram-desc" class="diagram">
-<title id="diagram-title">The ${graph.machineId} machine, with the path this ballot took</title>
+<title id="diagram-title">The ${graph.machineId} machine, with the path ${subject} took</title>
 <desc id="diagram-desc">${route}</desc>
 <defs>
 <marker id="arrow-taken" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="13" markerHeight="13" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="${TAKEN}"/></marker>
@@ -162,7 +163,7 @@ export function pathSummary(graph: MachineGraph, path: TakenPath): string {
 }
 
 /** Every transition of the machine, the ones taken marked with how often and by which revisions. */
-export function renderTransitionsTable(graph: MachineGraph, path: TakenPath): SafeHtml {
+export function renderTransitionsTable(graph: MachineGraph, path: TakenPath, subject = 'this ballot'): SafeHtml {
   const taken = takenCounts(path);
   const rows = graph.transitions.map((t) => {
     const revisions = taken.get(t.key);
@@ -172,8 +173,8 @@ export function renderTransitionsTable(graph: MachineGraph, path: TakenPath): Sa
     return html`<tr class="${revisions ? 'taken' : 'not-taken'}" data-transition="${t.key}"><th scope="row">${t.from}</th><td><code>${t.event}</code></td><td>${t.guard ? html`<code>${t.guard}</code>` : '—'}</td><td>${t.to === t.from ? html`${t.to} <span class="muted">(stays)</span>` : t.to}</td><td>${t.clauses.length ? join(t.clauses, ', ') : '—'}</td><td>${mark}</td></tr>`;
   });
   return html`<table class="transitions">
-<caption>Every transition of the ${graph.machineId} machine; those this ballot took are marked and shaded</caption>
-<thead><tr><th scope="col">From</th><th scope="col">Event</th><th scope="col">Guard (checked on the event)</th><th scope="col">To</th><th scope="col">ToR</th><th scope="col">This ballot</th></tr></thead>
+<caption>Every transition of the ${graph.machineId} machine; those ${subject} took are marked and shaded</caption>
+<thead><tr><th scope="col">From</th><th scope="col">Event</th><th scope="col">Guard (checked on the event)</th><th scope="col">To</th><th scope="col">ToR</th><th scope="col">${subject.charAt(0).toUpperCase()}${subject.slice(1)}</th></tr></thead>
 <tbody>${rows}</tbody>
 </table>`;
 }
