@@ -53,6 +53,23 @@ dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1r
 dl.facts dt { font-weight: 600; }
 dl.facts dd { margin: 0; }
 svg text { font-family: inherit; }
+/* State diagrams (libs/audit/dossier/render-diagram.ts, the dossier's own drawing) and the auditors' pages */
+svg.diagram { max-width: 100%; height: auto; display: block; margin: 0 auto; }
+svg.diagram .state rect { fill: #fff; stroke: #6b7580; stroke-width: 1.5; }
+svg.diagram .state text { fill: #3d4650; font: 600 14px system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; }
+svg.diagram .state .final-ring { fill: none; }
+svg.diagram .visited rect { fill: #dbe8f6; stroke: var(--brand); stroke-width: 2.5; }
+svg.diagram .visited text { fill: #0b2a4a; }
+svg.diagram .current rect { fill: var(--brand); stroke: #0b2a4a; stroke-width: 3; }
+svg.diagram .current .final-ring { fill: none; stroke: #fff; stroke-width: 1.5; }
+svg.diagram .current text { fill: #fff; }
+svg.diagram .edge-label { fill: #0b2a4a; font: 600 12.5px system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; paint-order: stroke; stroke: #fff; stroke-width: 4px; stroke-linejoin: round; }
+figure.diagram { margin: .5rem 0 1rem; overflow-x: auto; }
+figure.diagram figcaption { color: var(--muted); margin-top: .25rem; }
+tr.taken td, tr.taken th { background: #e3eefa; }
+.mono, code.anchor { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .9em; word-break: break-all; }
+code.anchor { display: inline-block; background: var(--panel); border: 1px solid var(--line); padding: .25rem .5rem; font-weight: 700; user-select: all; }
+pre.json { background: var(--panel); border: 1px solid var(--line); padding: .5rem; overflow-x: auto; font-size: .85rem; }
 @media (max-width: 40rem) {
   main { padding: .75rem; }
   header.site .who { margin-left: 0; }
