@@ -12,8 +12,22 @@ export interface FieldSpec {
   options?: readonly { value: string; label: string }[];
   required?: boolean;
   hint?: string;
-  /** API field paths whose errors belong to this field (default: `[name]`). */
+  /** API field paths whose errors belong to this field (default: `[name]`); `rules.quorum*` also takes `rules.quorum.numerator`, `leftOut*` `leftOut[0].reason`. */
   apiFields?: readonly string[];
+  /** The `step` attribute of a number or date-time input (`1` lets a deadline be given to the second). */
+  step?: number;
+}
+
+/** Does the API field path `path` belong to the form field listing `apiField`? A trailing `*` takes every path under it. */
+export function apiFieldMatches(apiField: string, path: string): boolean {
+  if (!apiField.endsWith('*')) return apiField === path;
+  const prefix = apiField.slice(0, -1);
+  return path === prefix || path.startsWith(`${prefix}.`) || path.startsWith(`${prefix}[`);
+}
+
+function messagesFor(field: FieldSpec, messages: Map<string, string[]>): string[] {
+  const names = field.apiFields ?? [field.name];
+  return [...messages.entries()].filter(([path]) => names.some((name) => apiFieldMatches(name, path))).flatMap(([, list]) => list);
 }
 
 export type FormValues = Record<string, string>;
@@ -42,7 +56,7 @@ export function renderFields(fields: readonly FieldSpec[], values: FormValues, p
   const messages = fieldMessages(problem);
   return html`${fields.map((field) => {
     const id = `field-${field.name}`;
-    const errors = (field.apiFields ?? [field.name]).flatMap((name) => messages.get(name) ?? []);
+    const errors = messagesFor(field, messages);
     const described = [field.hint ? `${id}-hint` : '', errors.length > 0 ? `${id}-error` : ''].filter(Boolean).join(' ');
     const common = html` id="${id}" name="${field.name}"${field.required ? html` required` : ''}${described ? html` aria-describedby="${described}"` : ''}${errors.length > 0 ? html` aria-invalid="true"` : ''}`;
     const value = values[field.name] ?? '';
@@ -59,7 +73,7 @@ export function renderFields(fields: readonly FieldSpec[], values: FormValues, p
         ? html`<textarea${common} rows="4">${value}</textarea>`
         : field.type === 'select'
           ? html`<select${common}><option value="">Choose…</option>${(field.options ?? []).map((option) => html`<option value="${option.value}"${option.value === value ? html` selected` : ''}>${option.label}</option>`)}</select>`
-          : html`<input${common} type="${field.type ?? 'text'}" value="${value}">`;
+          : html`<input${common} type="${field.type ?? 'text'}"${field.step !== undefined ? html` step="${field.step}"` : ''} value="${value}">`;
     return html`<div class="field${errors.length > 0 ? ' invalid' : ''}"><label for="${id}">${field.label}</label>${hint}${error}${control}</div>`;
   })}`;
 }
@@ -67,12 +81,14 @@ export function renderFields(fields: readonly FieldSpec[], values: FormValues, p
 /** The problem at the top of a form: its detail, and a link to each field the API named. */
 export function problemSummary(problem: ProblemDocument | undefined, fields: readonly FieldSpec[] = []): SafeHtml {
   if (problem === undefined) return html``;
+  const clauses = Array.isArray(problem.clauses) ? problem.clauses.filter((clause): clause is string => typeof clause === 'string') : [];
   const linked = [...fieldMessages(problem).entries()].map(([path, messages]) => {
-    const field = fields.find((f) => (f.apiFields ?? [f.name]).includes(path));
+    const field = fields.find((f) => (f.apiFields ?? [f.name]).some((name) => apiFieldMatches(name, path)));
     return field ? html`<li><a href="#field-${field.name}">${field.label}</a>: ${messages.join('; ')}</li>` : html`<li>${path}: ${messages.join('; ')}</li>`;
   });
   return html`<div class="problem" role="alert" tabindex="-1" id="problem">
   <p><strong>${problem.title}</strong>: ${problem.detail}</p>
+  ${clauses.length > 0 ? html`<p class="clauses">Terms of Reference: ${clauses.map((clause) => (clause.startsWith('ToR') ? clause : `ToR ${clause}`)).join(', ')}</p>` : ''}
   ${linked.length > 0 ? html`<ul>${linked}</ul>` : ''}
 </div>`;
 }
