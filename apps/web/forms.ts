@@ -16,6 +16,8 @@ export interface FieldSpec {
   apiFields?: readonly string[];
   /** The `step` attribute of a number or date-time input (`1` lets a deadline be given to the second). */
   step?: number;
+  /** Radio choices as large touch targets, one per line (a vote on a phone). */
+  large?: boolean;
 }
 
 /** Does the API field path `path` belong to the form field listing `apiField`? A trailing `*` takes every path under it. */
@@ -63,7 +65,7 @@ export function renderFields(fields: readonly FieldSpec[], values: FormValues, p
     const hint = field.hint ? html`<p class="hint" id="${id}-hint">${field.hint}</p>` : '';
     const error = errors.length > 0 ? html`<p class="error" id="${id}-error">${errors.join('; ')}</p>` : '';
     if (field.type === 'radio') {
-      return html`<fieldset class="field${errors.length > 0 ? ' invalid' : ''}"${described ? html` aria-describedby="${described}"` : ''}>
+      return html`<fieldset class="field${field.large ? ' large' : ''}${errors.length > 0 ? ' invalid' : ''}"${described ? html` aria-describedby="${described}"` : ''}>
   <legend>${field.label}</legend>${hint}${error}
   ${(field.options ?? []).map((option, index) => html`<label class="choice"><input type="radio" name="${field.name}" id="${id}-${index}" value="${option.value}"${option.value === value ? html` checked` : ''}${field.required ? html` required` : ''}> ${option.label}</label>`)}
 </fieldset>`;
