@@ -34,6 +34,9 @@ export class IdempotencyStore implements ReadModelStore {
   commit(_projector: string, _from: number, _to: number, _changes: readonly DocChange[]): Promise<void> {
     return unused();
   }
+  commitAll(): Promise<void> {
+    return unused();
+  }
   reset(): Promise<void> {
     return unused();
   }

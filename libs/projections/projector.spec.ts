@@ -1,21 +1,38 @@
-import { describe, expect, it } from '@jest/globals';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { MemoryEventStore, type EventStore } from '../event-store/index.js';
 import { testEvent } from '../event-store/contract/test-events.js';
+import { describePostgres, dropSchema, postgresTestUrl, randomSchemaName } from '../event-store/postgres/test-database.js';
 import { MemoryReadModelStore } from '../read-models/memory/memory-read-model-store.js';
+import { PostgresReadModelStore } from '../read-models/postgres/postgres-read-model-store.js';
+import { SqliteReadModelStore } from '../read-models/sqlite/sqlite-read-model-store.js';
+import type { CheckpointMove, DocChange, ReadModelStore } from '../read-models/port.js';
 import type { Projection } from './projection.js';
 import { Projector } from './projector.js';
 
-/** Counts how often each event reaches it: any event applied twice, or skipped, shows in the counts. */
-const counting: Projection = {
-  name: 'counting',
-  collections: ['counts'],
-  async apply(event, docs) {
-    const doc = (await docs.get<{ seen: Record<string, number>; total: number }>('counts', event.stream)) ?? { seen: {}, total: 0 };
-    doc.seen[event.id] = (doc.seen[event.id] ?? 0) + 1;
-    doc.total += 1;
-    docs.put('counts', event.stream, doc);
-  },
-};
+type Counts = { seen: Record<string, number>; total: number };
+
+/**
+ * Counts how often each event reaches it: any event applied twice, or skipped, shows in the counts.
+ * `failAt(position)` makes it throw on that event (after putting its documents for the events before it).
+ */
+function countingProjection(name: string, collection: string, failAt: () => number | undefined = () => undefined): Projection {
+  return {
+    name,
+    collections: [collection],
+    async apply(event, docs) {
+      if (event.position === failAt()) throw new Error(`${name}: boom at ${event.position}`);
+      const doc = (await docs.get<Counts>(collection, event.stream)) ?? { seen: {}, total: 0 };
+      doc.seen[event.id] = (doc.seen[event.id] ?? 0) + 1;
+      doc.total += 1;
+      docs.put(collection, event.stream, doc);
+    },
+  };
+}
+
+const counting = countingProjection('counting', 'counts');
 
 async function appendMany(store: EventStore, streams: number, perStream: number): Promise<void> {
   for (let s = 0; s < streams; s += 1) {
@@ -25,8 +42,8 @@ async function appendMany(store: EventStore, streams: number, perStream: number)
   }
 }
 
-async function counts(readModels: MemoryReadModelStore) {
-  const docs = await readModels.list<{ seen: Record<string, number>; total: number }>('counts');
+async function counts(readModels: ReadModelStore, collection = 'counts') {
+  const docs = await readModels.list<Counts>(collection);
   const applications = docs.flatMap((doc) => Object.values(doc.seen));
   return { events: applications.length, maxApplied: Math.max(0, ...applications), total: docs.reduce((sum, doc) => sum + doc.total, 0) };
 }
@@ -98,5 +115,132 @@ describe('Projector', () => {
     const failing: Projection = { name: 'failing', collections: [], apply: () => { throw new Error('boom'); } };
     await expect(new Projector(events, readModels, [failing]).catchUp()).rejects.toThrow('boom');
     expect(await readModels.checkpoint('failing')).toBe(0);
+  });
+
+  it('commits a page for every projection in one read-model transaction, each checkpoint moving in it', async () => {
+    const events = new MemoryEventStore();
+    const readModels = new CommitLog();
+    await appendMany(events, 5, 30);
+    const projections = ['a', 'b', 'c'].map((name) => countingProjection(name, `counts-${name}`));
+    await new Projector(events, readModels, projections, { pageSize: 7 }).catchUp();
+    expect(readModels.commits).toHaveLength(Math.ceil(150 / 7));
+    for (const { moves } of readModels.commits) expect(moves.map((move) => move.projector)).toEqual(['a', 'b', 'c']);
+    for (const name of ['a', 'b', 'c']) {
+      expect(await counts(readModels, `counts-${name}`)).toEqual({ events: 150, maxApplied: 1, total: 150 });
+      expect(await readModels.checkpoint(name)).toBe(150);
+    }
+  });
+
+  it('brings a projection added later up to the others without applying anything twice to them', async () => {
+    const events = new MemoryEventStore();
+    const readModels = new MemoryReadModelStore();
+    await appendMany(events, 4, 10);
+    const early = countingProjection('early', 'counts-early');
+    await new Projector(events, readModels, [early], { pageSize: 6 }).catchUp();
+    await appendMany(events, 4, 5);
+    const late = countingProjection('late', 'counts-late');
+    const projector = new Projector(events, readModels, [early, late], { pageSize: 6 });
+    await projector.catchUp();
+    expect(await counts(readModels, 'counts-early')).toEqual({ events: 60, maxApplied: 1, total: 60 });
+    expect(await counts(readModels, 'counts-late')).toEqual({ events: 60, maxApplied: 1, total: 60 });
+    expect(await projector.waitFor(60, 100)).toBe(true);
+  });
+
+  it('two instances with several projections apply every event exactly once to each', async () => {
+    const events = new MemoryEventStore();
+    const readModels = new MemoryReadModelStore();
+    await appendMany(events, 10, 40);
+    const projections = () => [countingProjection('a', 'counts-a'), countingProjection('b', 'counts-b')];
+    const a = new Projector(events, readModels, projections(), { pageSize: 13 });
+    const b = new Projector(events, readModels, projections(), { pageSize: 11 });
+    await Promise.all([a.catchUp(), b.catchUp(), a.catchUp(), b.catchUp()]);
+    for (const name of ['a', 'b']) {
+      expect(await counts(readModels, `counts-${name}`)).toEqual({ events: 400, maxApplied: 1, total: 400 });
+    }
+  });
+});
+
+/** Records every commit the projector makes (the memory store's own commits do the work). */
+class CommitLog extends MemoryReadModelStore {
+  readonly commits: { moves: CheckpointMove[]; changes: number }[] = [];
+  override async commitAll(moves: readonly CheckpointMove[], changes: readonly DocChange[]): Promise<void> {
+    this.commits.push({ moves: [...moves], changes: changes.length });
+    return super.commitAll(moves, changes);
+  }
+}
+
+/**
+ * A projection failing in the middle of a page, on every read-model store: the page is rolled back for every
+ * projection (no checkpoint moves, no document of the page is written), and once the failure is gone a new
+ * projector resumes exactly where the last commit ended.
+ */
+function describeFailureMidPage(name: string, open: () => Promise<{ store: ReadModelStore; dispose(): Promise<void> }>) {
+  describe(`Projector on ${name} read models: a failure mid-page`, () => {
+    let fixture: { store: ReadModelStore; dispose(): Promise<void> };
+    beforeEach(async () => {
+      fixture = await open();
+    });
+    afterEach(async () => {
+      await fixture.dispose();
+    });
+
+    it('rolls back the whole page for every projection, and a restart resumes exactly', async () => {
+      const events = new MemoryEventStore();
+      const readModels = fixture.store;
+      await appendMany(events, 3, 10); // positions 1..30, pages of 10
+      let failAt: number | undefined = 15;
+      // The healthy projection comes first: it has applied the failing page's events when the second one throws.
+      const healthy = countingProjection('healthy', 'counts-healthy');
+      const flaky = countingProjection('flaky', 'counts-flaky', () => failAt);
+      const first = new Projector(events, readModels, [healthy, flaky], { pageSize: 10 });
+      await expect(first.catchUp()).rejects.toThrow('flaky: boom at 15');
+      expect(await readModels.checkpoint('healthy')).toBe(10);
+      expect(await readModels.checkpoint('flaky')).toBe(10);
+      expect(await counts(readModels, 'counts-healthy')).toEqual({ events: 10, maxApplied: 1, total: 10 });
+      expect(await counts(readModels, 'counts-flaky')).toEqual({ events: 10, maxApplied: 1, total: 10 });
+      expect(await first.waitFor(11, 50)).toBe(false);
+      await first.stop();
+
+      failAt = undefined;
+      await appendMany(events, 2, 5);
+      const second = new Projector(events, readModels, [healthy, flaky], { pageSize: 10 });
+      await second.catchUp();
+      for (const collection of ['counts-healthy', 'counts-flaky']) {
+        expect(await counts(readModels, collection)).toEqual({ events: 40, maxApplied: 1, total: 40 });
+      }
+      expect(await readModels.checkpoint('healthy')).toBe(40);
+      expect(await readModels.checkpoint('flaky')).toBe(40);
+    });
+  });
+}
+
+describeFailureMidPage('memory', async () => {
+  const store = new MemoryReadModelStore();
+  return { store, dispose: () => store.close() };
+});
+
+describeFailureMidPage('sqlite', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'u4ssc-projector-'));
+  const store = SqliteReadModelStore.open(path.join(dir, 'read-models.sqlite'));
+  return {
+    store,
+    async dispose() {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+describePostgres('Projector on PostgreSQL', () => {
+  describeFailureMidPage('postgres', async () => {
+    const schema = randomSchemaName('projector');
+    const store = await PostgresReadModelStore.open({ connectionString: postgresTestUrl(), schema });
+    return {
+      store,
+      async dispose() {
+        await store.close();
+        await dropSchema(schema);
+      },
+    };
   });
 });

@@ -1,5 +1,5 @@
 import type { EventStore } from '../event-store/index.js';
-import { CheckpointMovedError, type ReadModelStore } from '../read-models/port.js';
+import { CheckpointMovedError, type CheckpointMove, type ReadModelStore } from '../read-models/port.js';
 import { BufferedDocSession } from './doc-session.js';
 import type { Projection } from './projection.js';
 
@@ -17,8 +17,11 @@ export interface ProjectorOptions {
 }
 
 /**
- * Feeds read models from the global log. Each projection keeps its own checkpoint, moved in the same transaction
- * as its document changes, so a restart resumes exactly where the last commit ended and nothing is applied twice.
+ * Feeds read models from the global log. Each projection keeps its own checkpoint; a page of events is applied to
+ * every projection and committed in one read-model transaction that moves all their checkpoints with the
+ * documents (compare-and-set each), so a restart resumes exactly where the last commit ended, nothing is applied
+ * twice, and a command's read-your-writes waits for one commit rather than one per projection. A projection that
+ * fails rolls back the whole page: no projection moves past an event another could not apply.
  */
 export class Projector {
   private running: Promise<void> | null = null;
@@ -45,9 +48,7 @@ export class Projector {
       try {
         do {
           this.again = false;
-          let lowest = Number.POSITIVE_INFINITY;
-          for (const projection of this.projections) lowest = Math.min(lowest, await this.project(projection));
-          this.reached = Number.isFinite(lowest) ? lowest : await this.events.headPosition();
+          this.reached = this.projections.length > 0 ? await this.project() : await this.events.headPosition();
           this.settleWaiters();
         } while (this.again);
       } finally {
@@ -134,23 +135,39 @@ export class Projector {
     for (const waiter of this.waiters) if (this.reached >= waiter.position) waiter.resolve();
   }
 
-  /** Applies one projection up to the visible head; returns its checkpoint. */
-  private async project(projection: Projection): Promise<number> {
+  /**
+   * Applies every projection up to the visible head, one page and one commit at a time; returns the lowest
+   * checkpoint. Checkpoints may differ (a projection added later, another instance's commit): a page starts after
+   * the lowest, and each projection applies only the events past its own checkpoint.
+   */
+  private async project(): Promise<number> {
     const pageSize = this.options.pageSize ?? 500;
-    let checkpoint = await this.readModels.checkpoint(projection.name);
+    let checkpoints = await this.checkpoints();
     for (;;) {
-      const page = await this.events.readAll({ after: checkpoint, limit: pageSize });
-      if (page.events.length === 0) return checkpoint;
+      const lowest = Math.min(...checkpoints);
+      const page = await this.events.readAll({ after: lowest, limit: pageSize });
+      if (page.events.length === 0) return lowest;
       const session = new BufferedDocSession(this.readModels);
-      for (const event of page.events) await projection.apply(event, session);
+      const moves: CheckpointMove[] = [];
+      for (let index = 0; index < this.projections.length; index += 1) {
+        const projection = this.projections[index]!;
+        const from = checkpoints[index]!;
+        if (from >= page.next) continue;
+        for (const event of page.events) if (event.position > from) await projection.apply(event, session);
+        moves.push({ projector: projection.name, from, to: page.next });
+      }
       try {
-        await this.readModels.commit(projection.name, checkpoint, page.next, session.changes());
-        checkpoint = page.next;
+        await this.readModels.commitAll(moves, session.changes());
+        checkpoints = checkpoints.map((checkpoint) => Math.max(checkpoint, page.next));
       } catch (error) {
         if (!(error instanceof CheckpointMovedError)) throw error;
-        checkpoint = await this.readModels.checkpoint(projection.name);
+        checkpoints = await this.checkpoints();
       }
-      if (page.end) return checkpoint;
+      if (page.end) return Math.min(...checkpoints);
     }
+  }
+
+  private checkpoints(): Promise<number[]> {
+    return Promise.all(this.projections.map((projection) => this.readModels.checkpoint(projection.name)));
   }
 }

@@ -1,4 +1,4 @@
-import type { DocChange } from './port.js';
+import type { CheckpointMove, DocChange } from './port.js';
 
 /**
  * Documents are kept as JSON text by every adapter, so a read model holds only what survives a rebuild from
@@ -17,4 +17,13 @@ export function docText(change: DocChange): string | null {
 /** Code-point order, the order SQLite's BINARY collation gives UTF-8 text (JS's default sort compares UTF-16 units). */
 export function compareIds(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+/** A projector named twice in one commit would compare-and-set its checkpoint against itself: refused up front. */
+export function assertDistinctProjectors(moves: readonly CheckpointMove[]): void {
+  const names = new Set<string>();
+  for (const { projector } of moves) {
+    if (names.has(projector)) throw new TypeError(`commit moves the checkpoint of projector "${projector}" twice`);
+    names.add(projector);
+  }
 }

@@ -11,6 +11,13 @@ export interface DocChange {
   doc: unknown | null;
 }
 
+/** One projector's checkpoint moving from `from` to `to` (compare-and-set) in a commit. */
+export interface CheckpointMove {
+  projector: string;
+  from: number;
+  to: number;
+}
+
 /** The stored answer to a POST made with an Idempotency-Key (DESIGN.md §4). */
 export interface IdempotencyRecord {
   /** The key as scoped by the caller (e.g. `${actorId}:${key}`). */
@@ -41,6 +48,15 @@ export interface ReadModelStore {
    * another projector instance got there first.
    */
   commit(projector: string, from: number, to: number, changes: readonly DocChange[]): Promise<void>;
+
+  /**
+   * `commit` for several projectors at once: applies the changes and moves every checkpoint named in `moves`,
+   * in one transaction. Throws CheckpointMovedError (and applies nothing, moves nothing) when any stored
+   * checkpoint is not its move's `from`. The projector commits a page of events for all its projections this way,
+   * so a command's read-your-writes waits for one read-model commit, not one per projection.
+   * A projector may appear once in `moves` (TypeError otherwise).
+   */
+  commitAll(moves: readonly CheckpointMove[], changes: readonly DocChange[]): Promise<void>;
 
   /** Deletes the given collections and the projector's checkpoint, atomically: the start of a rebuild. */
   reset(projector: string, collections: readonly string[]): Promise<void>;

@@ -204,6 +204,99 @@ export function describeReadModelStoreContract(name: string, open: () => Promise
       });
     });
 
+    describe('commits of several projectors (commitAll)', () => {
+      it('applies the changes and moves every checkpoint in one commit, each from its own position', async () => {
+        await store.commit('a', 0, 4, [{ collection: 'as', id: 'x', doc: { v: 1 } }]);
+        await store.commitAll(
+          [
+            { projector: 'a', from: 4, to: 9 },
+            { projector: 'b', from: 0, to: 9 },
+          ],
+          [
+            { collection: 'as', id: 'x', doc: { v: 2 } },
+            { collection: 'bs', id: 'y', doc: { v: 1 } },
+          ],
+        );
+        expect(await store.checkpoint('a')).toBe(9);
+        expect(await store.checkpoint('b')).toBe(9);
+        expect(await store.get('as', 'x')).toEqual({ v: 2 });
+        expect(await store.get('bs', 'y')).toEqual({ v: 1 });
+      });
+
+      it('refuses the whole commit when any one checkpoint has moved: no checkpoint moves, no document changes', async () => {
+        await store.commitAll(
+          [
+            { projector: 'a', from: 0, to: 5 },
+            { projector: 'b', from: 0, to: 3 },
+          ],
+          [{ collection: 'as', id: 'x', doc: { v: 1 } }],
+        );
+        const error = await failure(
+          store.commitAll(
+            [
+              { projector: 'a', from: 5, to: 8 },
+              { projector: 'b', from: 5, to: 8 },
+              { projector: 'c', from: 0, to: 8 },
+            ],
+            [
+              { collection: 'as', id: 'x', doc: { v: 2 } },
+              { collection: 'cs', id: 'z', doc: { v: 1 } },
+            ],
+          ),
+        );
+        expect(error).toBeInstanceOf(CheckpointMovedError);
+        expect(error).toMatchObject({ projector: 'b', expected: 5, actual: 3 });
+        expect(await store.checkpoint('a')).toBe(5);
+        expect(await store.checkpoint('b')).toBe(3);
+        expect(await store.checkpoint('c')).toBe(0);
+        expect(await store.get('as', 'x')).toEqual({ v: 1 });
+        expect(await store.list('cs')).toEqual([]);
+      });
+
+      it('refuses a document without a JSON form, or a projector named twice, applying nothing', async () => {
+        await expect(
+          store.commitAll(
+            [{ projector: 'a', from: 0, to: 2 }],
+            [
+              { collection: 'as', id: 'ok', doc: { ok: true } },
+              { collection: 'as', id: 'bad', doc: { n: 10n } },
+            ],
+          ),
+        ).rejects.toThrow(TypeError);
+        await expect(
+          store.commitAll(
+            [
+              { projector: 'a', from: 0, to: 2 },
+              { projector: 'a', from: 0, to: 3 },
+            ],
+            [{ collection: 'as', id: 'ok', doc: { ok: true } }],
+          ),
+        ).rejects.toThrow(TypeError);
+        expect(await store.checkpoint('a')).toBe(0);
+        expect(await store.list('as')).toEqual([]);
+      });
+
+      it('lets exactly one of several racing commits over the same projectors through, whatever their order', async () => {
+        const projectors = ['p1', 'p2', 'p3'];
+        const attempts = Array.from({ length: 8 }, (_, i) => {
+          // Half name the projectors in reverse order: the stores must not deadlock on it.
+          const names = i % 2 === 0 ? projectors : [...projectors].reverse();
+          return store.commitAll(
+            names.map((projector) => ({ projector, from: 0, to: i + 1 })),
+            [{ collection: 'race', id: 'winner', doc: { i } }],
+          );
+        });
+        const outcomes = await Promise.allSettled(attempts);
+        const won = outcomes.flatMap((outcome, i) => (outcome.status === 'fulfilled' ? [i] : []));
+        expect(won).toHaveLength(1);
+        for (const outcome of outcomes) {
+          if (outcome.status === 'rejected') expect(outcome.reason).toBeInstanceOf(CheckpointMovedError);
+        }
+        for (const projector of projectors) expect(await store.checkpoint(projector)).toBe(won[0]! + 1);
+        expect(await store.get('race', 'winner')).toEqual({ i: won[0] });
+      });
+    });
+
     describe('idempotency records', () => {
       it('stores a record once: a second put with the same key returns false and keeps the first', async () => {
         expect(await store.getIdempotency('actor-1:key-1')).toBeUndefined();

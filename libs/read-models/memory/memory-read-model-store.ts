@@ -1,9 +1,9 @@
-import { docText, compareIds } from '../json-text.js';
-import { CheckpointMovedError, type DocChange, type IdempotencyRecord, type ReadModelStore } from '../port.js';
+import { assertDistinctProjectors, docText, compareIds } from '../json-text.js';
+import { CheckpointMovedError, type CheckpointMove, type DocChange, type IdempotencyRecord, type ReadModelStore } from '../port.js';
 
 /**
  * Read models in a process's memory: for tests and throw-away runs.
- * `commit` has no `await` between its checkpoint check and its writes, so it is atomic on the event loop.
+ * `commitAll` has no `await` between its checkpoint checks and its writes, so it is atomic on the event loop.
  */
 export class MemoryReadModelStore implements ReadModelStore {
   readonly kind = 'memory' as const;
@@ -34,8 +34,15 @@ export class MemoryReadModelStore implements ReadModelStore {
   }
 
   async commit(projector: string, from: number, to: number, changes: readonly DocChange[]): Promise<void> {
-    const actual = this.checkpoints.get(projector) ?? 0;
-    if (actual !== from) throw new CheckpointMovedError(projector, from, actual);
+    return this.commitAll([{ projector, from, to }], changes);
+  }
+
+  async commitAll(moves: readonly CheckpointMove[], changes: readonly DocChange[]): Promise<void> {
+    assertDistinctProjectors(moves);
+    for (const { projector, from } of moves) {
+      const actual = this.checkpoints.get(projector) ?? 0;
+      if (actual !== from) throw new CheckpointMovedError(projector, from, actual);
+    }
     // Serialised before anything is applied, so a document without a JSON form applies nothing.
     const texts = changes.map(docText);
     changes.forEach(({ collection, id }, index) => {
@@ -48,7 +55,7 @@ export class MemoryReadModelStore implements ReadModelStore {
       if (!docs) this.collections.set(collection, (docs = new Map()));
       docs.set(id, text);
     });
-    this.checkpoints.set(projector, to);
+    for (const { projector, to } of moves) this.checkpoints.set(projector, to);
   }
 
   async reset(projector: string, collections: readonly string[]): Promise<void> {

@@ -1,8 +1,9 @@
 import pg from 'pg';
 import { openPool, withSchemaDdl } from '../../event-store/postgres/open-pool.js';
-import { docText } from '../json-text.js';
+import { assertDistinctProjectors, docText } from '../json-text.js';
 import {
   CheckpointMovedError,
+  type CheckpointMove,
   type DocChange,
   type IdempotencyRecord,
   type ReadModelStore,
@@ -91,34 +92,20 @@ export class PostgresReadModelStore implements ReadModelStore {
   }
 
   async commit(projector: string, from: number, to: number, changes: readonly DocChange[]): Promise<void> {
+    return this.commitAll([{ projector, from, to }], changes);
+  }
+
+  async commitAll(moves: readonly CheckpointMove[], changes: readonly DocChange[]): Promise<void> {
     this.assertOpen();
+    assertDistinctProjectors(moves);
     const { upserts, deletes } = plan(changes);
+    // In projector-name order: every instance locks the checkpoint rows in the same order, so two commits over
+    // the same projectors queue behind each other instead of deadlocking.
+    const ordered = [...moves].sort((a, b) => (a.projector < b.projector ? -1 : a.projector > b.projector ? 1 : 0));
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      // The checkpoint moves first: its row lock makes a concurrent instance's UPDATE wait for this commit and
-      // then match nothing, so the loser writes no document at all.
-      const moved = await client.query(
-        `UPDATE ${this.checkpoints} SET position = $3 WHERE projector = $1 AND position = $2`,
-        [projector, from, to],
-      );
-      if (moved.rowCount === 0) {
-        const created =
-          from === 0
-            ? await client.query(
-                `INSERT INTO ${this.checkpoints} (projector, position) VALUES ($1, $2)
-                 ON CONFLICT (projector) DO NOTHING`,
-                [projector, to],
-              )
-            : undefined;
-        if (!created?.rowCount) {
-          const { rows } = await client.query<{ position: string }>(
-            `SELECT position FROM ${this.checkpoints} WHERE projector = $1`,
-            [projector],
-          );
-          throw new CheckpointMovedError(projector, from, rows[0] ? Number(rows[0].position) : 0);
-        }
-      }
+      if (ordered.length > 0) await this.moveCheckpoints(client, ordered);
       if (deletes.collections.length > 0) {
         await client.query(
           `DELETE FROM ${this.docs} d USING unnest($1::text[], $2::text[]) AS c(collection, id)
@@ -141,6 +128,54 @@ export class PostgresReadModelStore implements ReadModelStore {
       throw error;
     } finally {
       client.release();
+    }
+  }
+
+  /**
+   * The checkpoints move first, before any document: the rows are locked (FOR UPDATE, in name order) and compared
+   * with each move's `from`, so a concurrent instance waits for this commit, then reads the moved positions and
+   * writes no document at all. A checkpoint with no row yet (a projector's first commit) is inserted with
+   * ON CONFLICT DO NOTHING, which waits for a concurrent first insert and then inserts nothing: also refused.
+   */
+  private async moveCheckpoints(client: pg.PoolClient, moves: readonly CheckpointMove[]): Promise<void> {
+    const names = moves.map((move) => move.projector);
+    const { rows } = await client.query<{ projector: string; position: string }>(
+      `SELECT projector, position FROM ${this.checkpoints} WHERE projector = ANY($1::text[])
+       ORDER BY projector COLLATE "C" FOR UPDATE`,
+      [names],
+    );
+    const stored = new Map(rows.map((row) => [row.projector, Number(row.position)]));
+    const existing: CheckpointMove[] = [];
+    const first: CheckpointMove[] = [];
+    for (const move of moves) {
+      const actual = stored.get(move.projector);
+      if ((actual ?? 0) !== move.from) throw new CheckpointMovedError(move.projector, move.from, actual ?? 0);
+      (actual === undefined ? first : existing).push(move);
+    }
+    if (existing.length > 0) {
+      await client.query(
+        `UPDATE ${this.checkpoints} c SET position = m.position
+         FROM unnest($1::text[], $2::bigint[]) AS m(projector, position) WHERE c.projector = m.projector`,
+        [existing.map((move) => move.projector), existing.map((move) => move.to)],
+      );
+    }
+    if (first.length > 0) {
+      const inserted = await client.query<{ projector: string }>(
+        `INSERT INTO ${this.checkpoints} (projector, position)
+         SELECT m.projector, m.position FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS m(projector, position, ord)
+         ORDER BY m.ord
+         ON CONFLICT (projector) DO NOTHING RETURNING projector`,
+        [first.map((move) => move.projector), first.map((move) => move.to)],
+      );
+      if (inserted.rows.length < first.length) {
+        const created = new Set(inserted.rows.map((row) => row.projector));
+        const lost = first.find((move) => !created.has(move.projector))!;
+        const { rows: now } = await client.query<{ position: string }>(
+          `SELECT position FROM ${this.checkpoints} WHERE projector = $1`,
+          [lost.projector],
+        );
+        throw new CheckpointMovedError(lost.projector, lost.from, now[0] ? Number(now[0].position) : 0);
+      }
     }
   }
 

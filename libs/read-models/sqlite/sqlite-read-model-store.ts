@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { openSqliteDatabase } from '../../event-store/sqlite/open-database.js';
-import { docText } from '../json-text.js';
-import { CheckpointMovedError, type DocChange, type IdempotencyRecord, type ReadModelStore } from '../port.js';
+import { assertDistinctProjectors, docText } from '../json-text.js';
+import { CheckpointMovedError, type CheckpointMove, type DocChange, type IdempotencyRecord, type ReadModelStore } from '../port.js';
 
 export interface SqliteReadModelStoreOptions {
   /** How long a write waits for another connection's write transaction; default 5000 ms. */
@@ -58,7 +58,7 @@ export class SqliteReadModelStore implements ReadModelStore {
   private readonly selectIdempotency: Database.Statement<[string], IdempotencyRow>;
   private readonly insertIdempotency: Database.Statement<[string, string, number, string, string]>;
   private readonly commitTx: Database.Transaction<
-    (projector: string, from: number, to: number, texts: readonly [DocChange, string | null][]) => void
+    (moves: readonly CheckpointMove[], texts: readonly [DocChange, string | null][]) => void
   >;
   private readonly resetTx: Database.Transaction<(projector: string, collections: readonly string[]) => void>;
 
@@ -86,14 +86,16 @@ export class SqliteReadModelStore implements ReadModelStore {
       `INSERT INTO idempotency_records (key, request_hash, status, body, created_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (key) DO NOTHING`,
     );
-    this.commitTx = db.transaction((projector, from, to, texts) => {
-      const actual = this.selectCheckpoint.get(projector)?.position ?? 0;
-      if (actual !== from) throw new CheckpointMovedError(projector, from, actual);
+    this.commitTx = db.transaction((moves, texts) => {
+      for (const { projector, from } of moves) {
+        const actual = this.selectCheckpoint.get(projector)?.position ?? 0;
+        if (actual !== from) throw new CheckpointMovedError(projector, from, actual);
+      }
       for (const [{ collection, id }, text] of texts) {
         if (text === null) this.deleteDoc.run(collection, id);
         else this.upsertDoc.run(collection, id, text);
       }
-      this.upsertCheckpoint.run(projector, to);
+      for (const { projector, to } of moves) this.upsertCheckpoint.run(projector, to);
     });
     this.resetTx = db.transaction((projector, collections) => {
       this.deleteCollections.run(JSON.stringify(collections));
@@ -131,9 +133,14 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   async commit(projector: string, from: number, to: number, changes: readonly DocChange[]): Promise<void> {
+    return this.commitAll([{ projector, from, to }], changes);
+  }
+
+  async commitAll(moves: readonly CheckpointMove[], changes: readonly DocChange[]): Promise<void> {
+    assertDistinctProjectors(moves);
     const texts = changes.map((change): [DocChange, string | null] => [change, docText(change)]);
-    // IMMEDIATE: the checkpoint is read under the write lock, so two instances can't both see `from`.
-    this.commitTx.immediate(projector, from, to, texts);
+    // IMMEDIATE: the checkpoints are read under the write lock, so two instances can't both see `from`.
+    this.commitTx.immediate(moves, texts);
   }
 
   async reset(projector: string, collections: readonly string[]): Promise<void> {
