@@ -21,9 +21,9 @@ export interface AppConfig {
   tokenSecret?: string;
   /** An external identity provider's key set; when set, local tokens are off. */
   jwksUrl?: string;
-  /** Checked against external tokens' `iss` when set. */
+  /** Checked against external tokens' `iss` when set; the OpenID Connect issuer by default. */
   jwtIssuer?: string;
-  /** Checked against external tokens' `aud` when set. */
+  /** Checked against external tokens' `aud` when set; U4SSC_OIDC_RESOURCE by default. */
   jwtAudience?: string;
   /**
    * The web interface's development sign-in (pick a person and role, get a local token) is on: anyone who can
@@ -34,13 +34,23 @@ export interface AppConfig {
   oidc?: OidcSettings;
 }
 
-/** An OpenID Connect provider the web interface signs people in with; its tokens are then checked against its JWKS. */
+/**
+ * An OpenID Connect provider the web interface signs people in with (authorization code + PKCE). The session
+ * then holds the provider's access token, which the API checks like any bearer token: against U4SSC_JWKS_URL
+ * (required with a provider), for the provider's issuer and the API's audience.
+ */
 export interface OidcSettings {
-  /** The issuer URL (its `/.well-known/openid-configuration` is read at start). */
+  /** The issuer URL (its `/.well-known/openid-configuration` is read at the first sign-in, and again until read). */
   issuer: string;
   clientId: string;
   /** Absent for a public client (PKCE alone). */
   clientSecret?: string;
   /** Shown on the sign-in button ("Sign in with ..."). */
   name?: string;
+  /** Asked for at sign-in; `openid profile` unless U4SSC_OIDC_SCOPE says otherwise (always with `openid`). */
+  scope: string;
+  /** The RFC 8707 resource indicator sent at sign-in, so the access token is a JWT for this API (also its audience by default). */
+  resource?: string;
+  /** This service's callback as registered at the provider; derived from each request's host when absent. */
+  redirectUri?: string;
 }

@@ -119,6 +119,88 @@ describe('loadConfig', () => {
     expect(beside.problems.map((p) => p.variable)).toEqual(['U4SSC_DEV_SIGN_IN']);
   });
 
+  describe('OpenID Connect sign-in', () => {
+    const provider = {
+      U4SSC_OIDC_ISSUER: 'https://idp.example/realms/u4ssc',
+      U4SSC_OIDC_CLIENT_ID: 'u4ssc-web',
+      U4SSC_JWKS_URL: 'https://idp.example/realms/u4ssc/certs',
+      U4SSC_OIDC_RESOURCE: 'https://u4ssc.example/api',
+    };
+
+    it('reads the provider, and checks its tokens for its issuer and for the resource as audience', () => {
+      expect(loadConfig(provider)).toEqual({
+        store: 'sqlite',
+        sqliteFile: './data/u4ssc.sqlite',
+        port: 3000,
+        jwksUrl: 'https://idp.example/realms/u4ssc/certs',
+        jwtIssuer: 'https://idp.example/realms/u4ssc',
+        jwtAudience: 'https://u4ssc.example/api',
+        oidc: { issuer: 'https://idp.example/realms/u4ssc', clientId: 'u4ssc-web', scope: 'openid profile', resource: 'https://u4ssc.example/api' },
+      });
+    });
+
+    it('reads every OIDC variable; an explicit issuer and audience win over the defaults', () => {
+      const config = loadConfig({
+        ...provider,
+        U4SSC_OIDC_CLIENT_SECRET: 's3cret',
+        U4SSC_OIDC_NAME: 'UN single sign-on',
+        U4SSC_OIDC_SCOPE: 'openid profile u4ssc',
+        U4SSC_OIDC_REDIRECT_URI: 'https://u4ssc.example/sign-in/callback',
+        U4SSC_JWT_ISSUER: 'https://idp.example/tokens',
+        U4SSC_JWT_AUDIENCE: 'u4ssc-api',
+      });
+      expect(config.oidc).toEqual({
+        issuer: 'https://idp.example/realms/u4ssc',
+        clientId: 'u4ssc-web',
+        clientSecret: 's3cret',
+        name: 'UN single sign-on',
+        scope: 'openid profile u4ssc',
+        resource: 'https://u4ssc.example/api',
+        redirectUri: 'https://u4ssc.example/sign-in/callback',
+      });
+      expect([config.jwtIssuer, config.jwtAudience]).toEqual(['https://idp.example/tokens', 'u4ssc-api']);
+    });
+
+    it('needs a client id, the JWKS URL, and an audience', () => {
+      const error = problemsOf({ U4SSC_OIDC_ISSUER: 'https://idp.example/' });
+      expect(error.problems.map((p) => p.variable)).toEqual(['U4SSC_OIDC_CLIENT_ID', 'U4SSC_JWKS_URL', 'U4SSC_JWT_AUDIENCE']);
+      expect(error.message).toContain('U4SSC_OIDC_CLIENT_ID is not set, but U4SSC_OIDC_ISSUER needs it');
+      expect(error.message).toContain("U4SSC_JWKS_URL is not set, but U4SSC_OIDC_ISSUER needs it: the API checks the provider's access tokens");
+      expect(error.message).toContain('or tokens it issued to other applications would be accepted');
+      const { U4SSC_OIDC_RESOURCE: _resource, ...withoutResource } = provider;
+      expect(loadConfig({ ...withoutResource, U4SSC_JWT_AUDIENCE: 'u4ssc-api' }).jwtAudience).toBe('u4ssc-api');
+    });
+
+    it.each(['http://idp.example/', 'idp.example', 'ftp://idp.example/'])('refuses issuer %j (plain http only for this machine)', (issuer) => {
+      const error = problemsOf({ ...provider, U4SSC_OIDC_ISSUER: issuer });
+      expect(error.problems.map((p) => p.variable)).toEqual(['U4SSC_OIDC_ISSUER']);
+      expect(error.message).toContain(`U4SSC_OIDC_ISSUER=${JSON.stringify(issuer)} is not an https URL`);
+    });
+
+    it.each(['http://localhost:8080/', 'http://127.0.0.1:4000', 'http://[::1]:4000/'])('accepts a plain-http issuer on this machine: %s', (issuer) => {
+      expect(loadConfig({ ...provider, U4SSC_OIDC_ISSUER: issuer }).oidc?.issuer).toBe(issuer);
+    });
+
+    it('refuses a scope without openid, a resource with a fragment and a callback elsewhere', () => {
+      const error = problemsOf({ ...provider, U4SSC_OIDC_SCOPE: 'profile email', U4SSC_OIDC_RESOURCE: 'https://u4ssc.example/api#v1', U4SSC_OIDC_REDIRECT_URI: 'https://u4ssc.example/callback' });
+      expect(error.problems.map((p) => p.variable)).toEqual(['U4SSC_OIDC_SCOPE', 'U4SSC_OIDC_RESOURCE', 'U4SSC_OIDC_REDIRECT_URI']);
+      expect(error.message).toContain('U4SSC_OIDC_SCOPE="profile email" lacks "openid"');
+      expect(error.message).toContain('U4SSC_OIDC_RESOURCE="https://u4ssc.example/api#v1" is not an absolute URI without a fragment');
+      expect(error.message).toContain('ending in /sign-in/callback');
+    });
+
+    it('refuses OIDC settings without the issuer: they would do nothing', () => {
+      const error = problemsOf({ U4SSC_OIDC_CLIENT_ID: 'u4ssc-web', U4SSC_OIDC_NAME: 'IdP' });
+      expect(error.problems.map((p) => p.variable)).toEqual(['U4SSC_OIDC_CLIENT_ID', 'U4SSC_OIDC_NAME']);
+      expect(error.message).toContain('U4SSC_OIDC_CLIENT_ID is set but U4SSC_OIDC_ISSUER is not');
+    });
+
+    it('turns local tokens and the development sign-in off: the development sign-in is refused beside a provider', () => {
+      const error = problemsOf({ ...provider, U4SSC_DEV_SIGN_IN: 'on' });
+      expect(error.problems.map((p) => p.variable)).toEqual(['U4SSC_DEV_SIGN_IN']);
+    });
+  });
+
   it('reports every problem at once', () => {
     const error = problemsOf({ U4SSC_STORE: 'postgres', PORT: 'eighty', U4SSC_TOKEN_SECRET: 'short', U4SSC_JWKS_URL: 'nope' });
     expect(error.problems.map((p) => p.variable)).toEqual(['U4SSC_DATABASE_URL', 'PORT', 'U4SSC_TOKEN_SECRET', 'U4SSC_JWKS_URL']);

@@ -1,9 +1,10 @@
-import { STORE_KINDS, type AppConfig, type StoreKind } from './app-config.js';
+import { STORE_KINDS, type AppConfig, type OidcSettings, type StoreKind } from './app-config.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 
 export const DEFAULT_SQLITE_FILE = './data/u4ssc.sqlite';
 export const DEFAULT_PORT = 3000;
 export const MIN_TOKEN_SECRET_LENGTH = 32;
+export const DEFAULT_OIDC_SCOPE = 'openid profile';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -89,6 +90,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     problem('U4SSC_DEV_SIGN_IN', 'U4SSC_DEV_SIGN_IN=on issues local tokens, but U4SSC_JWKS_URL turns local tokens off; unset one of them');
   }
 
+  const oidc = readOidc(read, problems, jwksUrl);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     store: store!,
@@ -99,9 +102,70 @@ export function loadConfig(env: Env = process.env): AppConfig {
     port,
     ...(tokenSecret !== undefined && { tokenSecret }),
     ...(jwksUrl !== undefined && { jwksUrl }),
-    ...(jwtIssuer !== undefined && { jwtIssuer }),
-    ...(jwtAudience !== undefined && { jwtAudience }),
+    // With a provider, its tokens are checked for its issuer and for the API's audience unless told otherwise.
+    ...((jwtIssuer ?? oidc?.issuer) !== undefined && { jwtIssuer: jwtIssuer ?? oidc?.issuer }),
+    ...((jwtAudience ?? oidc?.resource) !== undefined && { jwtAudience: jwtAudience ?? oidc?.resource }),
     ...(devSignIn && { devSignIn }),
+    ...(oidc !== undefined && { oidc }),
+  };
+}
+
+const OIDC_VARIABLES = ['U4SSC_OIDC_CLIENT_ID', 'U4SSC_OIDC_CLIENT_SECRET', 'U4SSC_OIDC_NAME', 'U4SSC_OIDC_SCOPE', 'U4SSC_OIDC_RESOURCE', 'U4SSC_OIDC_REDIRECT_URI'] as const;
+
+/**
+ * The web's OpenID Connect sign-in (U4SSC_OIDC_*). The API keeps verifying bearer tokens with U4SSC_JWKS_URL,
+ * which must then be set (to the provider's `jwks_uri`): the verifier and the CLI read their settings without
+ * asking the network, and local tokens are off, so the development sign-in is refused as well. The provider's
+ * access tokens must be JWTs for this API: an audience is required (U4SSC_JWT_AUDIENCE, or U4SSC_OIDC_RESOURCE,
+ * the RFC 8707 resource indicator asked for at sign-in, which the audience then defaults to), else any token the
+ * provider issued to any other application would open this one.
+ */
+function readOidc(read: (name: string) => string | undefined, problems: ConfigProblem[], jwksUrl: string | undefined): OidcSettings | undefined {
+  const problem = (variable: string, message: string) => problems.push({ variable, message });
+  const issuer = read('U4SSC_OIDC_ISSUER');
+  if (issuer === undefined) {
+    for (const name of OIDC_VARIABLES) {
+      if (read(name) !== undefined) problem(name, `${name} is set but U4SSC_OIDC_ISSUER is not; it only applies to sign-in with an OpenID Connect provider: set U4SSC_OIDC_ISSUER too, or unset ${name}`);
+    }
+    return undefined;
+  }
+  const before = problems.length;
+  if (!isSafeIssuerUrl(issuer)) {
+    problem('U4SSC_OIDC_ISSUER', `U4SSC_OIDC_ISSUER=${show(issuer)} is not an https URL (plain http only for localhost); give the provider's issuer identifier (https://idp.example/realms/u4ssc), whose /.well-known/openid-configuration is read at sign-in`);
+  }
+  const clientId = read('U4SSC_OIDC_CLIENT_ID');
+  if (clientId === undefined) {
+    problem('U4SSC_OIDC_CLIENT_ID', 'U4SSC_OIDC_CLIENT_ID is not set, but U4SSC_OIDC_ISSUER needs it: give the client id this service is registered with at the provider');
+  }
+  if (jwksUrl === undefined) {
+    problem('U4SSC_JWKS_URL', "U4SSC_JWKS_URL is not set, but U4SSC_OIDC_ISSUER needs it: the API checks the provider's access tokens against its key set; give the provider's jwks_uri (listed in its /.well-known/openid-configuration)");
+  }
+  const scope = read('U4SSC_OIDC_SCOPE');
+  if (scope !== undefined && !scope.split(' ').includes('openid')) {
+    problem('U4SSC_OIDC_SCOPE', `U4SSC_OIDC_SCOPE=${show(scope)} lacks "openid"; give space-separated scopes including openid (e.g. "openid profile")`);
+  }
+  const resource = read('U4SSC_OIDC_RESOURCE');
+  if (resource !== undefined && !isAbsoluteUri(resource)) {
+    problem('U4SSC_OIDC_RESOURCE', `U4SSC_OIDC_RESOURCE=${show(resource)} is not an absolute URI without a fragment; give the resource indicator the provider knows this API by (https://u4ssc.example/api)`);
+  }
+  if (resource === undefined && read('U4SSC_JWT_AUDIENCE') === undefined) {
+    problem('U4SSC_JWT_AUDIENCE', "U4SSC_JWT_AUDIENCE is not set, but U4SSC_OIDC_ISSUER needs an audience: the provider's access tokens for this API must name it, or tokens it issued to other applications would be accepted; set U4SSC_JWT_AUDIENCE, or U4SSC_OIDC_RESOURCE (the resource indicator, then also the audience)");
+  }
+  const redirectUri = read('U4SSC_OIDC_REDIRECT_URI');
+  if (redirectUri !== undefined && !(isSafeIssuerUrl(redirectUri) && new URL(redirectUri).pathname.endsWith('/sign-in/callback'))) {
+    problem('U4SSC_OIDC_REDIRECT_URI', `U4SSC_OIDC_REDIRECT_URI=${show(redirectUri)} is not this service's https address ending in /sign-in/callback (plain http only for localhost)`);
+  }
+  if (problems.length > before) return undefined;
+  const clientSecret = read('U4SSC_OIDC_CLIENT_SECRET');
+  const name = read('U4SSC_OIDC_NAME');
+  return {
+    issuer,
+    clientId: clientId!,
+    ...(clientSecret !== undefined && { clientSecret }),
+    ...(name !== undefined && { name }),
+    scope: scope ?? DEFAULT_OIDC_SCOPE,
+    ...(resource !== undefined && { resource }),
+    ...(redirectUri !== undefined && { redirectUri }),
   };
 }
 
@@ -109,6 +173,23 @@ function isHttpUrl(value: string): boolean {
   try {
     const url = new URL(value);
     return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** https, or plain http to this machine only (a provider on the same host, or a test's). */
+function isSafeIssuerUrl(value: string): boolean {
+  if (!isHttpUrl(value)) return false;
+  const url = new URL(value);
+  return url.protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+}
+
+/** RFC 8707: an absolute URI, no fragment. */
+function isAbsoluteUri(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.hash === '' && !value.includes('#') && /^[a-z][a-z0-9+.-]*:/i.test(value);
   } catch {
     return false;
   }
