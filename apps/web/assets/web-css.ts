@@ -73,6 +73,10 @@ tr.taken td, tr.taken th { background: #e3eefa; }
 .mono, code.anchor { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .9em; word-break: break-all; }
 code.anchor { display: inline-block; background: var(--panel); border: 1px solid var(--line); padding: .25rem .5rem; font-weight: 700; user-select: all; }
 pre.json { background: var(--panel); border: 1px solid var(--line); padding: .5rem; overflow-x: auto; font-size: .85rem; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
+ul.cards { list-style: none; padding: 0; margin: .5rem 0 1rem; }
+ul.cards .card { margin: 0; }
+h3 { font-size: 1.1rem; margin: 1rem 0 .5rem; }
 @media (max-width: 40rem) {
   main { padding: .75rem; }
   header.site .who { margin-left: 0; }
