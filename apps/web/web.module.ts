@@ -6,6 +6,7 @@ import { AssetsController } from './assets.controller.js';
 import { HomeController } from './home.controller.js';
 import { SignInController } from './sign-in.controller.js';
 import { WEB_TOKEN_VERIFIER, WebPages } from './web-pages.js';
+import { VoteController } from './vote/vote.controller.js';
 
 /**
  * The web interface, served by the API process at `/`: server-rendered pages that call the API as the signed-in
@@ -16,7 +17,7 @@ export class WebModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WebModule,
-      controllers: [AssetsController, SignInController, HomeController],
+      controllers: [AssetsController, SignInController, HomeController, VoteController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: WEB_TOKEN_VERIFIER, useFactory: () => createTokenVerifier(config) },
