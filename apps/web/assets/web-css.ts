@@ -77,6 +77,41 @@ pre.json { background: var(--panel); border: 1px solid var(--line); padding: .5r
 ul.cards { list-style: none; padding: 0; margin: .5rem 0 1rem; }
 ul.cards .card { margin: 0; }
 h3 { font-size: 1.1rem; margin: 1rem 0 .5rem; }
+/* Registers (apps/web/registers): the "as of" forms, the tenure timeline and the ballot results charts */
+form.as-of { display: flex; flex-wrap: wrap; gap: 0 1rem; align-items: flex-end; max-width: 48rem; }
+form.as-of .field { flex: 1 1 14rem; }
+form.as-of .actions { margin: 0 0 1rem; }
+figure.chart { margin: .5rem 0 1rem; }
+figure.chart .chart-scroll { overflow-x: auto; }
+figure.chart svg.tenure { width: 100%; min-width: 40rem; height: auto; display: block; }
+figure.chart svg.results { width: 100%; max-width: 44rem; min-width: 22rem; height: auto; display: block; }
+figure.chart svg text { font-size: 13px; fill: var(--ink); }
+figure.chart svg .axis { fill: var(--muted); }
+figure.chart svg .grid { stroke: #e1e6eb; stroke-width: 1; }
+figure.chart svg .lane { stroke: var(--line); stroke-width: 1; stroke-dasharray: 2 4; }
+figure.chart svg .term.appointment { fill: var(--brand); }
+figure.chart svg .term.renewal { fill: var(--ok); }
+figure.chart svg .term.cancelled { fill: none; stroke: var(--muted); stroke-dasharray: 4 3; }
+figure.chart svg text.holder { fill: #ffffff; font-weight: 600; font-size: 12px; }
+figure.chart svg .mark.renewed { fill: #ffffff; stroke: var(--ok); stroke-width: 2; }
+figure.chart svg .mark.due { stroke: var(--warn); stroke-width: 3; }
+figure.chart svg .mark.expired { fill: none; stroke: var(--bad); stroke-width: 3; }
+figure.chart svg .mark.ended { stroke: var(--warn); stroke-width: 3; }
+figure.chart svg .now { stroke: var(--bad); stroke-width: 2; stroke-dasharray: 6 3; }
+figure.chart svg text.now-label { fill: var(--bad); font-weight: 700; }
+figure.chart svg .bar.yes { fill: var(--ok); }
+figure.chart svg .bar.no { fill: var(--bad); }
+figure.chart svg .bar.abstain { fill: var(--muted); }
+figure.chart svg .bar.not-voted { fill: #ffffff; stroke: var(--muted); stroke-dasharray: 3 2; }
+figure.chart svg .bar.participating { fill: var(--brand); }
+figure.chart svg .threshold { stroke: var(--ink); stroke-width: 2; stroke-dasharray: 4 2; }
+figure.chart svg text.marker-label { font-size: 12px; font-weight: 600; }
+figure.chart svg text.count { font-weight: 700; }
+ul.legend { list-style: none; display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; padding: 0; margin: .5rem 0 0; color: var(--muted); font-size: .9rem; }
+ul.legend li { display: flex; gap: .35rem; align-items: center; }
+ul.legend svg { flex: none; }
+.lead { font-size: 1.15rem; font-weight: 600; }
+.pre { white-space: pre-wrap; }
 @media (max-width: 40rem) {
   main { padding: .75rem; }
   header.site .who { margin-left: 0; }
