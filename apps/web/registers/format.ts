@@ -1,0 +1,87 @@
+import { html, type SafeHtml } from '../../../libs/html/index.js';
+import type { ApiAnswer } from '../api-client.js';
+import type { PageRequest } from '../web-pages.js';
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "2 Mar 2026" (UTC): the same on every server and in every test, whatever the locale. */
+export function dayText(iso: string): string {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return iso;
+  return `${at.getUTCDate()} ${MONTHS[at.getUTCMonth()]} ${at.getUTCFullYear()}`;
+}
+
+/** "2 Mar 2026, 09:00 UTC". */
+export function instantText(iso: string): string {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return iso;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${dayText(iso)}, ${pad(at.getUTCHours())}:${pad(at.getUTCMinutes())} UTC`;
+}
+
+/** A <time> element: the machine-readable instant, a person's reading of it. */
+export function day(iso: string | null | undefined): SafeHtml {
+  return iso ? html`<time datetime="${iso}">${dayText(iso)}</time>` : html`<span class="muted">—</span>`;
+}
+
+export function instant(iso: string | null | undefined): SafeHtml {
+  return iso ? html`<time datetime="${iso}">${instantText(iso)}</time>` : html`<span class="muted">—</span>`;
+}
+
+export type Tone = 'ok' | 'bad' | 'warn' | '';
+
+/** A status word in a badge: the tone is a colour and the word itself, never the colour alone. */
+export function badge(text: string, tone: Tone = ''): SafeHtml {
+  return html`<span class="badge${tone ? ` ${tone}` : ''}">${text}</span>`;
+}
+
+/** "collectingInputs" → "collecting inputs"; "failedQuorum" → "failed quorum". */
+export function words(camel: string): string {
+  return camel.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/-/g, ' ').toLowerCase();
+}
+
+/**
+ * The `at` a register page was asked for, read from its "as of" form: a day (`2026-06-30`) means the end of that day
+ * in UTC (everything recorded that day counts); a full ISO date-time is taken as it is. Undefined for now; an error
+ * message for anything else, shown beside the form instead of sending the API a value it would refuse anyway.
+ */
+export function asOf(raw: unknown): { at?: string; day?: string; error?: string } {
+  if (typeof raw !== 'string' || raw.trim() === '') return {};
+  const value = raw.trim();
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    const end = new Date(`${value}T23:59:59.999Z`);
+    if (!Number.isNaN(end.getTime()) && end.toISOString().startsWith(value)) return { at: end.toISOString(), day: value };
+  } else if (/^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})$/.test(value) && !Number.isNaN(Date.parse(value))) {
+    return { at: new Date(value).toISOString(), day: new Date(value).toISOString().slice(0, 10) };
+  }
+  return { error: `“${value}” is not a date: give a day such as 2026-06-30.` };
+}
+
+/**
+ * The "as of" form of a register: a GET form (the address can be bookmarked and shared) that submits itself when the
+ * date changes with JavaScript, and has its own button without.
+ */
+export function asOfForm(action: string, options: { day?: string; error?: string; label: string; hint: string; extra?: SafeHtml }): SafeHtml {
+  return html`<form method="get" action="${action}" class="as-of" data-auto-submit>
+  <div class="field${options.error ? ' invalid' : ''}">
+    <label for="as-of-day">${options.label}</label>
+    <p class="hint" id="as-of-hint">${options.hint}</p>
+    ${options.error ? html`<p class="error" id="as-of-error">${options.error}</p>` : ''}
+    <input type="date" id="as-of-day" name="at" value="${options.day ?? ''}" aria-describedby="as-of-hint${options.error ? ' as-of-error' : ''}"${options.error ? html` aria-invalid="true"` : ''}>
+  </div>
+  ${options.extra ?? ''}
+  <div class="actions"><button type="submit">Show</button>${options.day || options.error ? html`<a class="button secondary" href="${action}">Now</a>` : ''}</div>
+</form>`;
+}
+
+/** The body of an API answer, or undefined after showing its problem (a 403 for this role, a 404) as the page. */
+export function bodyOr<T>(context: PageRequest, answer: ApiAnswer<T>): T | undefined {
+  if (answer.ok) return answer.body;
+  context.problem(answer.problem);
+  return undefined;
+}
+
+/** A ToR citation as the pages write it. */
+export function tor(paragraphs: string): SafeHtml {
+  return html`<span class="tor">ToR ${paragraphs}</span>`;
+}
