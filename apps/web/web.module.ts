@@ -3,6 +3,7 @@ import { createTokenVerifier } from '../../libs/auth/token-verifier.js';
 import type { AppConfig } from '../../libs/config/index.js';
 import { APP_CONFIG } from '../../libs/kernel/tokens.js';
 import { AssetsController } from './assets.controller.js';
+import { AuditPagesController } from './audit/audit.controller.js';
 import { HomeController } from './home.controller.js';
 import { SecretariatController } from './secretariat/secretariat.controller.js';
 import { SignInController } from './sign-in.controller.js';
