@@ -5,9 +5,11 @@ import { APP_CONFIG } from '../../libs/kernel/tokens.js';
 import { AssetsController } from './assets.controller.js';
 import { AuditPagesController } from './audit/audit.controller.js';
 import { HomeController } from './home.controller.js';
+import { RegistersController } from './registers/registers.controller.js';
 import { SecretariatController } from './secretariat/secretariat.controller.js';
 import { SignInController } from './sign-in.controller.js';
 import { WEB_TOKEN_VERIFIER, WebPages } from './web-pages.js';
+import { VoteController } from './vote/vote.controller.js';
 
 /**
  * The web interface, served by the API process at `/`: server-rendered pages that call the API as the signed-in
@@ -18,7 +20,7 @@ export class WebModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WebModule,
-      controllers: [AssetsController, SignInController, HomeController, SecretariatController],
+      controllers: [AssetsController, SignInController, HomeController, VoteController, SecretariatController, RegistersController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: WEB_TOKEN_VERIFIER, useFactory: () => createTokenVerifier(config) },
