@@ -20,7 +20,7 @@ export class WebModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WebModule,
-      controllers: [AssetsController, SignInController, HomeController, VoteController, SecretariatController, RegistersController],
+      controllers: [AssetsController, SignInController, HomeController, AuditPagesController, VoteController, SecretariatController, RegistersController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: WEB_TOKEN_VERIFIER, useFactory: () => createTokenVerifier(config) },
