@@ -12,7 +12,7 @@ import { OFFICE_STEP_LABELS, OFFICE_STEPS, officeStepForm, seatName, type Office
 import { registerPartnerForm, withdrawPartnerForm } from './partner-forms.js';
 import { openWorkplanForm, WORKPLAN_STEP_LABELS, WORKPLAN_STEPS, workplanStepForm, type WorkplanStep } from './workplan-forms.js';
 
-type Body = Record<string, unknown> | undefined;
+type FormBody = Record<string, unknown> | undefined;
 
 /** A form's step that the API does not list as allowed now: said as a 409 page, without the form. */
 function notAllowed(detail: string): ProblemDocument {
@@ -51,7 +51,7 @@ export class SecretariatController {
   }
 
   @Post('ballots/new')
-  async postOpenBallot(@Req() request: Request, @Res() response: Response, @Body() body: Body): Promise<void> {
+  async postOpenBallot(@Req() request: Request, @Res() response: Response, @Body() body: FormBody): Promise<void> {
     await this.post(request, response, body, async () => openBallotForm());
   }
 
@@ -64,7 +64,7 @@ export class SecretariatController {
   }
 
   @Post('ballots/:ballotId/:step')
-  async postBallotStep(@Req() request: Request, @Res() response: Response, @Param('ballotId') ballotId: string, @Param('step') step: string, @Body() body: Body): Promise<void> {
+  async postBallotStep(@Req() request: Request, @Res() response: Response, @Param('ballotId') ballotId: string, @Param('step') step: string, @Body() body: FormBody): Promise<void> {
     await this.post(request, response, body, (context) => this.ballotForm(context, ballotId, step, false));
   }
 
@@ -103,7 +103,7 @@ export class SecretariatController {
   }
 
   @Post('workplans/new')
-  async postOpenWorkplan(@Req() request: Request, @Res() response: Response, @Body() body: Body): Promise<void> {
+  async postOpenWorkplan(@Req() request: Request, @Res() response: Response, @Body() body: FormBody): Promise<void> {
     await this.post(request, response, body, async () => openWorkplanForm());
   }
 
@@ -116,7 +116,7 @@ export class SecretariatController {
   }
 
   @Post('workplans/:cycle/:step')
-  async postWorkplanStep(@Req() request: Request, @Res() response: Response, @Param('cycle') cycle: string, @Param('step') step: string, @Body() body: Body): Promise<void> {
+  async postWorkplanStep(@Req() request: Request, @Res() response: Response, @Param('cycle') cycle: string, @Param('step') step: string, @Body() body: FormBody): Promise<void> {
     await this.post(request, response, body, (context) => this.workplanForm(context, cycle, step, false));
   }
 
@@ -147,7 +147,7 @@ export class SecretariatController {
   }
 
   @Post('partners/new')
-  async postRegisterPartner(@Req() request: Request, @Res() response: Response, @Body() body: Body): Promise<void> {
+  async postRegisterPartner(@Req() request: Request, @Res() response: Response, @Body() body: FormBody): Promise<void> {
     await this.post(request, response, body, async () => registerPartnerForm());
   }
 
@@ -160,7 +160,7 @@ export class SecretariatController {
   }
 
   @Post('partners/:partnerId/withdraw')
-  async postWithdrawPartner(@Req() request: Request, @Res() response: Response, @Param('partnerId') partnerId: string, @Body() body: Body): Promise<void> {
+  async postWithdrawPartner(@Req() request: Request, @Res() response: Response, @Param('partnerId') partnerId: string, @Body() body: FormBody): Promise<void> {
     await this.post(request, response, body, (context) => this.partnerForm(context, partnerId, false));
   }
 
@@ -208,7 +208,7 @@ export class SecretariatController {
   }
 
   @Post('offices/:seat/:step')
-  async postOfficeStep(@Req() request: Request, @Res() response: Response, @Param('seat') seat: string, @Param('step') step: string, @Body() body: Body): Promise<void> {
+  async postOfficeStep(@Req() request: Request, @Res() response: Response, @Param('seat') seat: string, @Param('step') step: string, @Body() body: FormBody): Promise<void> {
     await this.post(request, response, body, (context) => this.officeForm(context, seat, step, false));
   }
 
@@ -237,7 +237,7 @@ export class SecretariatController {
   }
 
   /** Every form's post: the Secretariat's role, this browser's CSRF token, then the shared review/confirm flow. */
-  private async post(request: Request, response: Response, body: Body, form: (context: PageRequest) => Promise<CommandForm | undefined>): Promise<void> {
+  private async post(request: Request, response: Response, body: FormBody, form: (context: PageRequest) => Promise<CommandForm | undefined>): Promise<void> {
     const context = await this.pages.signedIn(request, response, ['secretariat']);
     if (!context || !this.pages.checkCsrf(context, body)) return;
     const built = await form(context);
