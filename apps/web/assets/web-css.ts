@@ -48,7 +48,9 @@ fieldset { border: 1px solid var(--line); border-radius: 6px; padding: .5rem 1re
 .choice { display: flex; gap: .5rem; align-items: center; padding: .5rem 0; font-size: 1.05rem; }
 .field.large .choice { gap: .75rem; border: 2px solid var(--line); border-radius: 6px; padding: .75rem 1rem; margin: .5rem 0; min-height: 3.25rem; font-size: 1.2rem; font-weight: 600; cursor: pointer; }
 .field.large .choice:has(input:checked) { border-color: var(--brand); background: #eaf2fa; }
-.field.large .choice input { width: 1.5rem; height: 1.5rem; margin: 0; flex: none; }
+.field.large .choice input { width: 1.5rem; height: 1.5rem; margin: 0; padding: 0; flex: none; }
+details.about { margin: 1rem 0; }
+details.about summary { cursor: pointer; font-weight: 600; color: var(--brand); padding: .5rem 0; }
 button, .button { font: inherit; font-weight: 600; padding: .55rem 1.1rem; border-radius: 4px; border: 1px solid var(--brand); background: var(--brand); color: var(--brand-ink); cursor: pointer; text-decoration: none; display: inline-block; min-height: 44px; }
 button.secondary, .button.secondary { background: var(--bg); color: var(--brand); }
 .actions { display: flex; flex-wrap: wrap; gap: .75rem; margin: 1rem 0; }
