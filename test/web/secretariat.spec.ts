@@ -64,6 +64,7 @@ describe('web: the Secretariat’s dashboard and command forms (issue #9)', () =
     await page.getByLabel('Subject title').fill('Venue of the 2027 Annual Meeting');
     await page.getByLabel('Question put to the Partners').fill(question);
     const deadline = new Date(Math.ceil((Date.now() + 12_000) / 1000) * 1000);
+    if (deadline.getUTCSeconds() === 0) deadline.setUTCSeconds(1); // shown to the second
     await page.getByLabel('Deadline (UTC)').fill(deadlineValue(deadline));
     await expectAccessible(page);
     await screenshot(page, 'secretariat-open-ballot-form');
@@ -78,7 +79,7 @@ describe('web: the Secretariat’s dashboard and command forms (issue #9)', () =
 
     await page.getByRole('button', { name: 'Confirm and record' }).click();
     expect(new URL(page.url()).pathname).toBe('/secretariat');
-    expect(await page.getByRole('status').textContent()).toContain(`The ballot is open until ${deadline.toISOString().slice(0, 16).replace('T', ' ')} UTC.`);
+    expect(await page.getByRole('status').textContent()).toContain(`The ballot is open until ${deadline.toISOString().slice(0, 19).replace('T', ' ')} UTC.`);
     const ballots = (await request(api.server).get('/v1/ballots').set('Authorization', secretariat).expect(200)).body as { ballotId: string; question: string; closesAt: string; electorate: string[] }[];
     expect(ballots).toHaveLength(before + 1);
     const opened = ballots.find((b) => b.question === question)!;
@@ -208,4 +209,70 @@ describe('web: the Secretariat’s dashboard and command forms (issue #9)', () =
     expect(await ballotCount()).toBe(before);
     await context.close();
   }, 30_000);
+
+  it('offers the workplan, office and Partner forms for the steps the API allows, and records them after the review', async () => {
+    const page = await signedInPage();
+    // A workplan cycle, opened through its form.
+    await page.getByRole('link', { name: 'Open a workplan cycle' }).click();
+    await page.getByLabel('Cycle').fill('2027');
+    await page.getByLabel('Inputs accepted until (UTC)').fill(deadlineValue(new Date(Date.now() + 7 * 86_400_000)));
+    await expectAccessible(page);
+    await screenshot(page, 'secretariat-open-workplan-form');
+    await page.getByRole('button', { name: 'Review' }).click();
+    await page.getByRole('button', { name: 'Confirm and record' }).click();
+    expect(await page.getByRole('status').textContent()).toBe('The workplan cycle 2027 is open for inputs.');
+    const cycle = page.locator('#workplan-2027');
+    expect(await cycle.textContent()).toContain('collectingInputs');
+    // Before the input deadline the API allows reopening, not compiling: only that link, and the compile form is refused.
+    expect(await cycle.getByRole('link').allTextContents()).toEqual(['Reopen the inputs (2027)']);
+    const compile = await page.goto('/secretariat/workplans/2027/compile');
+    expect(compile?.status()).toBe(409);
+    expect(await page.locator('.problem').textContent()).toContain('“Compile a version” is not a step you may take now (ToR ¶10). You may: reopen the inputs.');
+    await page.goto('/secretariat');
+    await page.locator('#workplan-2027').getByRole('link', { name: /Reopen the inputs/ }).click();
+    await page.getByLabel('New deadline for inputs (UTC)').fill(deadlineValue(new Date(Date.now() + 14 * 86_400_000)));
+    await page.getByLabel('Reason').fill('UNEP asked for one more week');
+    await page.getByRole('button', { name: 'Review' }).click();
+    expect(await page.locator('dl.facts').textContent()).toContain('UNEP asked for one more week');
+    await page.getByRole('button', { name: 'Confirm and record' }).click();
+    expect(await page.getByRole('status').textContent()).toBe('Recorded for the workplan 2027; it is now collectingInputs.');
+    const workplan = (await request(api.server).get('/v1/workplans/2027').set('Authorization', secretariat).expect(200)).body;
+    expect(workplan.reopenings).toHaveLength(1);
+
+    // A nomination for the Chair, through the "any seat" form.
+    await page.getByLabel('Seat', { exact: true }).fill('chair');
+    await page.getByLabel('Step').selectOption('nominations');
+    await page.getByRole('button', { name: 'Open the form' }).click();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Record a nomination: Chair');
+    await page.getByLabel('Candidate’s person id').fill('p-okafor');
+    await page.getByLabel('Candidate’s name').fill('Dr Ada Okafor');
+    await page.getByLabel('Nominating Partner').fill(PARTNERS[0]!.partnerId);
+    await expectAccessible(page);
+    await screenshot(page, 'secretariat-nomination-form');
+    await page.getByRole('button', { name: 'Review' }).click();
+    await page.getByRole('button', { name: 'Confirm and record' }).click();
+    expect(await page.getByRole('status').textContent()).toBe('Recorded for the seat Chair; it is now nominated.');
+    const renewal = await page.goto('/secretariat/offices/chair/renewals');
+    expect(renewal?.status()).toBe(409);
+    expect(await page.locator('.problem').textContent()).toContain('The seat Chair is nominated');
+
+    // A Partner registered, then its withdrawal recorded, each through its form.
+    await page.goto('/secretariat/partners/new');
+    await page.getByLabel('Short id').fill('UNEP');
+    await page.getByLabel('Full name').fill('United Nations Environment Programme');
+    await page.getByLabel('Kind of organisation').selectOption('fund-or-programme');
+    await page.getByLabel('Where the intent to join is on record').fill('Letter of 2026-03-02 to the Secretariat');
+    await page.getByRole('button', { name: 'Review the registration' }).click();
+    await page.getByRole('button', { name: 'Confirm and record' }).click();
+    expect(await page.getByRole('status').textContent()).toBe('UNEP is registered as a Partner.');
+    await page.getByRole('link', { name: 'Record a withdrawal of UNEP' }).click();
+    await page.getByLabel('Reason').fill('Letter of 2026-05-01');
+    await page.getByRole('button', { name: 'Review' }).click();
+    await page.getByRole('button', { name: 'Confirm and record' }).click();
+    expect(await page.getByRole('status').textContent()).toBe('The withdrawal of UNEP is recorded.');
+    expect((await request(api.server).get('/v1/partners/UNEP').set('Authorization', secretariat).expect(200)).body.status).toBe('withdrawn');
+    const again = await page.goto('/secretariat/partners/UNEP/withdraw');
+    expect(again?.status()).toBe(409);
+    await page.context().close();
+  }, 45_000);
 });

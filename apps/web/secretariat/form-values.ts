@@ -42,12 +42,13 @@ export const YES_NO = [
   { value: 'no', label: 'No' },
 ] as const;
 
-/** How the pages show an instant: UTC, to the minute, unambiguous in every locale. */
-export function showInstant(iso: string | undefined | null): string {
-  if (!iso) return '—';
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+/** How the pages show an instant: UTC, to the minute (to the second when it has seconds), unambiguous in every locale. */
+export function showInstant(instant: string | undefined | null): string {
+  if (!instant) return '—';
+  const date = new Date(instant);
+  if (Number.isNaN(date.getTime())) return instant;
+  const iso = date.toISOString();
+  return `${iso.slice(0, iso.slice(17, 19) === '00' ? 16 : 19).replace('T', ' ')} UTC`;
 }
 
 /** "in 3 days", "in 2 hours", "in 40 s", "3 hours ago": how far an instant is from now. */
