@@ -130,7 +130,7 @@ export function resultsChart(ballot: BallotResponse, figures: ResultFigures): Sa
   const label = `Results of the ballot out of ${figures.eligible} eligible Partners: ${figures.yes} yes, ${figures.no} no, ${figures.abstain} abstain, ${figures.notVoted} not voted; ${figures.participating} taking part against a quorum of ${figures.quorumRequired}${needed !== undefined ? `; ${needed} yes needed under ${rules.threshold.replace('-', ' ')}` : `; threshold ${rules.threshold.replace('-', ' ')}`}.${outcome}`;
   const ticks = Array.from({ length: scale + 1 }, (_, n) => n).filter((n) => scale <= 20 || n % Math.ceil(scale / 10) === 0 || n === scale);
   return html`<figure class="chart">
-<div class="chart-scroll">
+<div class="chart-scroll" tabindex="0" role="region" aria-label="Results chart (scrolls sideways on a small screen)">
 <svg class="results" role="img" aria-label="${label}" viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">
 <title>${label}</title>
 ${ticks.map((n) => html`<line x1="${x(n).toFixed(1)}" y1="${TOP - 6}" x2="${x(n).toFixed(1)}" y2="${height - 20}" class="grid"/><text x="${x(n).toFixed(1)}" y="${height - 6}" class="axis" text-anchor="middle">${n}</text>`)}

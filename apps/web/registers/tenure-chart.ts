@@ -95,7 +95,7 @@ ${bars}
 
   const nowX = x(nowMs);
   return html`<figure class="chart">
-<div class="chart-scroll">
+<div class="chart-scroll" tabindex="0" role="region" aria-label="Tenure timeline (scrolls sideways on a small screen)">
 <svg class="tenure" role="img" aria-label="${label}" viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">
 <title>${label}</title>
 ${grid}
