@@ -86,15 +86,15 @@ form.as-of .actions { margin: 0 0 1rem; }
 figure.chart { margin: .5rem 0 1rem; }
 figure.chart .chart-scroll { overflow-x: auto; }
 figure.chart svg.tenure { width: 100%; min-width: 40rem; height: auto; display: block; }
-figure.chart svg.results { width: 100%; max-width: 44rem; min-width: 22rem; height: auto; display: block; }
-figure.chart svg text { font-size: 13px; fill: var(--ink); }
+figure.chart svg.results { width: 100%; max-width: 40rem; min-width: 20rem; height: auto; display: block; }
+figure.chart svg text { font-size: 15px; fill: var(--ink); }
 figure.chart svg .axis { fill: var(--muted); }
 figure.chart svg .grid { stroke: #e1e6eb; stroke-width: 1; }
 figure.chart svg .lane { stroke: var(--line); stroke-width: 1; stroke-dasharray: 2 4; }
 figure.chart svg .term.appointment { fill: var(--brand); }
 figure.chart svg .term.renewal { fill: var(--ok); }
 figure.chart svg .term.cancelled { fill: none; stroke: var(--muted); stroke-dasharray: 4 3; }
-figure.chart svg text.holder { fill: #ffffff; font-weight: 600; font-size: 12px; }
+figure.chart svg text.holder { fill: #ffffff; font-weight: 600; font-size: 13px; }
 figure.chart svg .mark.renewed { fill: #ffffff; stroke: var(--ok); stroke-width: 2; }
 figure.chart svg .mark.due { stroke: var(--warn); stroke-width: 3; }
 figure.chart svg .mark.expired { fill: none; stroke: var(--bad); stroke-width: 3; }
@@ -107,12 +107,12 @@ figure.chart svg .bar.abstain { fill: var(--muted); }
 figure.chart svg .bar.not-voted { fill: #ffffff; stroke: var(--muted); stroke-dasharray: 3 2; }
 figure.chart svg .bar.participating { fill: var(--brand); }
 figure.chart svg .threshold { stroke: var(--ink); stroke-width: 2; stroke-dasharray: 4 2; }
-figure.chart svg text.marker-label { font-size: 12px; font-weight: 600; }
+figure.chart svg text.marker-label { font-size: 13px; font-weight: 600; }
 figure.chart svg text.count { font-weight: 700; }
 ul.legend { list-style: none; display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; padding: 0; margin: .5rem 0 0; color: var(--muted); font-size: .9rem; }
 ul.legend li { display: flex; gap: .35rem; align-items: center; }
 ul.legend svg { flex: none; }
-.lead { font-size: 1.15rem; font-weight: 600; }
+.lead { font-size: 1.15rem; font-weight: 600; overflow-wrap: anywhere; }
 .pre { white-space: pre-wrap; }
 @media (max-width: 40rem) {
   main { padding: .75rem; }

@@ -95,8 +95,8 @@ export function yesNeeded(threshold: RuleSet['threshold'], no: number): number |
   }
 }
 
-const WIDTH = 640;
-const LABEL = 200;
+const WIDTH = 520;
+const LABEL = 170;
 const RIGHT = 56;
 const TOP = 28;
 const ROW = 38;

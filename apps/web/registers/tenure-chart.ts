@@ -68,13 +68,13 @@ export function tenureChart(seats: SeatView[], now: string, options: { nowLabel:
       const ended = endedText(term);
       const tip = `${seat.title}, term ${term.number}: ${term.holderName}, ${term.kind}, ${dayText(term.start)} to ${dayText(term.end)}${ended ? `, ${ended}` : ''}`;
       const name = term.holderName;
-      const fits = width > name.length * 7.2 + 12;
+      const fits = width > name.length * 8 + 12;
       if (term.cancelled) {
         return html`<g><title>${tip}</title><rect x="${x1.toFixed(1)}" y="${y}" width="${(x(term.end) - x1).toFixed(1)}" height="${BAR}" class="term cancelled"/></g>`;
       }
       return html`<g><title>${tip}</title>
 <rect x="${x1.toFixed(1)}" y="${y}" width="${width.toFixed(1)}" height="${BAR}" rx="3" class="term ${term.kind}"/>
-${fits ? html`<text x="${(x1 + 6).toFixed(1)}" y="${y + BAR - 5}" class="holder">${name}</text>` : ''}
+${fits ? html`<text x="${(x1 + 6).toFixed(1)}" y="${y + BAR - 4}" class="holder">${name}</text>` : ''}
 ${term.kind === 'renewal' ? html`<path d="M${x1.toFixed(1)} ${y - 6} l5 -6 l5 6 l-5 6 z" transform="translate(-5 0)" class="mark renewed"/>` : ''}
 ${!term.ended && Date.parse(term.renewalDueAt) < Date.parse(term.end)
   ? html`<line x1="${x(term.renewalDueAt).toFixed(1)}" y1="${y + BAR}" x2="${x(term.renewalDueAt).toFixed(1)}" y2="${y + BAR + 6}" class="mark due"/>`
