@@ -113,7 +113,8 @@ ul.legend { list-style: none; display: flex; flex-wrap: wrap; gap: .25rem 1.25re
 ul.legend li { display: flex; gap: .35rem; align-items: center; }
 ul.legend svg { flex: none; }
 .lead { font-size: 1.15rem; font-weight: 600; overflow-wrap: anywhere; }
-.pre { white-space: pre-wrap; }
+.pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+td.wrap { overflow-wrap: anywhere; min-width: 14rem; }
 @media (max-width: 40rem) {
   main { padding: .75rem; }
   header.site .who { margin-left: 0; }

@@ -1,7 +1,7 @@
 import { html, type SafeHtml } from '../../../libs/html/index.js';
 import type { BallotResponse } from '../../../libs/ballots/index.js';
 import { describeRules } from '../../../state-machines/ballot/ballot.rules.js';
-import { badge, instant, tor, words, type Tone } from './format.js';
+import { badge, day, instant, tor, words, type Tone } from './format.js';
 import { resultFigures, resultsChart, resultsTable } from './results-chart.js';
 
 export const BALLOT_STATUS_FILTERS = ['open', 'approved', 'rejected', 'failedQuorum', 'withdrawn', 'closed', 'draft'] as const;
@@ -39,15 +39,14 @@ Annual Meeting is recorded the same way. Each ballot freezes its electorate and 
 ${ballots.length === 0
   ? html`<p class="muted">No ballot${status ? ' with this status' : ''} is on record.</p>`
   : html`<div class="table-wrap"><table aria-labelledby="ballots-heading">
-<thead><tr><th scope="col">Question</th><th scope="col">Subject</th><th scope="col">Status</th><th scope="col">Channel</th><th scope="col">Deadline</th><th scope="col">Turnout</th><th scope="col">Result</th></tr></thead>
+<thead><tr><th scope="col">Ballot</th><th scope="col">Question</th><th scope="col">Status</th><th scope="col">Deadline</th><th scope="col">Turnout</th><th scope="col">Result</th></tr></thead>
 <tbody>${ballots.map((ballot) => {
     const figures = resultFigures(ballot);
     return html`<tr>
-  <th scope="row"><a href="/registers/ballots/${encodeURIComponent(ballot.ballotId)}">${ballot.question}</a></th>
-  <td>${words(ballot.subject.kind)}: ${subjectLink(ballot.subject)}</td>
+  <th scope="row"><a href="/registers/ballots/${encodeURIComponent(ballot.ballotId)}">${ballot.subject.title}</a><br><span class="muted">${words(ballot.subject.kind)}, ${ballot.channel}</span></th>
+  <td class="wrap">${ballot.question}</td>
   <td>${ballotStatus(ballot.status)}</td>
-  <td>${ballot.channel}</td>
-  <td>${instant(ballot.closesAt)}</td>
+  <td>${day(ballot.closesAt)}</td>
   <td>${ballot.turnout.voted} of ${ballot.turnout.eligible}</td>
   <td>${figures ? `${figures.yes} yes, ${figures.no} no, ${figures.abstain} abstain` : html`<span class="muted">secret until the close</span>`}</td>
 </tr>`;
