@@ -18,6 +18,8 @@ export interface FieldSpec {
   step?: number;
   /** Radio choices as large touch targets, one per line (a vote on a phone). */
   large?: boolean;
+  /** Optional fields that belong together ("Other rules than the default"): shown folded under this title until used. */
+  group?: string;
 }
 
 /** Does the API field path `path` belong to the form field listing `apiField`? A trailing `*` takes every path under it. */
@@ -56,7 +58,7 @@ export function fieldMessages(problem: ProblemDocument | undefined): Map<string,
 /** The form's fields, with their values and, under each label, what the API said is wrong with it. */
 export function renderFields(fields: readonly FieldSpec[], values: FormValues, problem?: ProblemDocument): SafeHtml {
   const messages = fieldMessages(problem);
-  return html`${fields.map((field) => {
+  const rendered = fields.map((field) => {
     const id = `field-${field.name}`;
     const errors = messagesFor(field, messages);
     const described = [field.hint ? `${id}-hint` : '', errors.length > 0 ? `${id}-error` : ''].filter(Boolean).join(' ');
@@ -77,7 +79,24 @@ export function renderFields(fields: readonly FieldSpec[], values: FormValues, p
           ? html`<select${common}><option value="">Choose…</option>${(field.options ?? []).map((option) => html`<option value="${option.value}"${option.value === value ? html` selected` : ''}>${option.label}</option>`)}</select>`
           : html`<input${common} type="${field.type ?? 'text'}"${field.step !== undefined ? html` step="${field.step}"` : ''} value="${value}">`;
     return html`<div class="field${errors.length > 0 ? ' invalid' : ''}"><label for="${id}">${field.label}</label>${hint}${error}${control}</div>`;
-  })}`;
+  });
+  // Consecutive fields of one `group` go in a <details>, open when one of them holds a value or an error.
+  const parts: SafeHtml[] = [];
+  for (let i = 0; i < fields.length; ) {
+    const group = fields[i]!.group;
+    if (group === undefined) {
+      parts.push(rendered[i]!);
+      i += 1;
+      continue;
+    }
+    let end = i;
+    while (end < fields.length && fields[end]!.group === group) end += 1;
+    const members = fields.slice(i, end);
+    const open = members.some((field) => (values[field.name] ?? '') !== '' || messagesFor(field, messages).length > 0);
+    parts.push(html`<details class="field-group"${open ? html` open` : ''}><summary>${group}</summary>${rendered.slice(i, end)}</details>`);
+    i = end;
+  }
+  return html`${parts}`;
 }
 
 /** The problem at the top of a form: its detail, and a link to each field the API named. */

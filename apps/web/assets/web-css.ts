@@ -115,6 +115,8 @@ ul.legend svg { flex: none; }
 .lead { font-size: 1.15rem; font-weight: 600; overflow-wrap: anywhere; }
 .pre { white-space: pre-wrap; overflow-wrap: anywhere; }
 td.wrap { overflow-wrap: anywhere; min-width: 14rem; }
+details.field-group { max-width: 40rem; border: 1px solid var(--line); border-radius: 6px; padding: .25rem 1rem; margin: 0 0 1rem; }
+details.field-group summary { font-weight: 600; cursor: pointer; padding: .5rem 0; }
 @media (max-width: 40rem) {
   main { padding: .75rem; }
   header.site .who { margin-left: 0; }
