@@ -126,6 +126,10 @@ describe('web: the Secretariat’s dashboard and command forms (issue #9)', () =
     await page.getByLabel('What is decided').selectOption('other');
     await page.getByLabel('Subject title').fill('A question left empty');
     await page.getByLabel('Deadline (UTC)').fill(deadlineValue(new Date(Date.now() + 86_400_000)));
+    // Other rules, folded until opened: a quorum that is no fraction, and a threshold without the other rules.
+    await page.getByText('Other rules than the rule table’s default').click();
+    await page.getByLabel('Quorum', { exact: true }).fill('half');
+    await page.getByLabel('Threshold').selectOption('two-thirds');
     const before = await ballotCount();
     await page.getByRole('button', { name: 'Review the ballot' }).click();
     const answered = page.waitForResponse((response) => response.request().method() === 'POST' && new URL(response.url()).pathname === '/secretariat/ballots/new');
@@ -135,6 +139,11 @@ describe('web: the Secretariat’s dashboard and command forms (issue #9)', () =
     expect(await error.textContent()).toMatch(/question/);
     expect(await page.getByLabel('Question put to the Partners').getAttribute('aria-invalid')).toBe('true');
     expect(await page.locator('.problem').getByRole('link', { name: 'Question put to the Partners' }).count()).toBe(1);
+    // Nested API paths (rules.quorum, rules.allowVoteChange) land under their own fields, in the group left open.
+    expect(await page.locator('#field-quorum-error').textContent()).toContain('rules.quorum');
+    expect(await page.locator('#field-allowVoteChange-error').textContent()).toContain('rules.allowVoteChange');
+    expect(await page.locator('details.field-group').getAttribute('open')).not.toBeNull();
+    expect(await page.getByLabel('Quorum', { exact: true }).inputValue()).toBe('half');
     // What was typed is kept.
     expect(await page.getByLabel('Subject title').inputValue()).toBe('A question left empty');
     expect(await ballotCount()).toBe(before);

@@ -22,6 +22,8 @@ const THRESHOLD_LABELS: Record<(typeof THRESHOLDS)[number], string> = {
   'no-objection': 'No objection',
 };
 
+const OTHER_RULES = 'Other rules than the rule table’s default (optional: fill in every rule and say why)';
+
 interface AnswerWith<T> {
   resource?: T;
 }
@@ -36,7 +38,7 @@ function fraction(value: string | undefined): { numerator: number; denominator: 
 /** The rules, sent only when the person chose other rules than the rule table's default. */
 function rulesOf(values: FormValues): Record<string, unknown> | undefined {
   const names = ['threshold', 'quorum', 'abstentionsCountTowardQuorum', 'allowVoteChange', 'closeEarlyWhenAllVoted', 'revealTallyWhileOpen'];
-  if (values.rulesChoice !== 'other' && !names.some((name) => given(values, name) !== undefined)) return undefined;
+  if (!names.some((name) => given(values, name) !== undefined)) return undefined;
   return {
     quorum: fraction(given(values, 'quorum')),
     threshold: given(values, 'threshold'),
@@ -56,20 +58,19 @@ export function openBallotForm(): CommandForm {
 Terms of Reference version are frozen then (ToR ¶13(b)). Each Partner votes yes, no or abstain for its own organisation until the deadline;
 the outcome is counted and recorded as soon as it closes.</p>`,
     fields: [
-      { name: 'subjectKind', label: 'What is decided', type: 'select', required: true, options: SUBJECT_KINDS.map((kind) => ({ value: kind, label: SUBJECT_LABELS[kind] })), hint: 'It chooses the default rules from the rule table.', apiFields: ['subject.kind', 'subject'] },
+      { name: 'subjectKind', label: 'What is decided', type: 'select', required: true, options: SUBJECT_KINDS.map((kind) => ({ value: kind, label: SUBJECT_LABELS[kind] })), hint: 'It chooses the default rules from the rule table (quorum, threshold, whether a vote may be changed).', apiFields: ['subject.kind', 'subject'] },
       { name: 'subjectTitle', label: 'Subject title', required: true, hint: 'For example: U4SSC workplan 2027.', apiFields: ['subject.title'] },
       { name: 'subjectReference', label: 'Reference of the subject (optional)', hint: 'The subject in its own process, e.g. workplan-2027 or office:chair:p-okafor for an appointment.', apiFields: ['subject.reference'] },
       { name: 'question', label: 'Question put to the Partners', type: 'textarea', required: true, hint: 'Worded so that yes, no and abstain make sense.' },
       { name: 'channel', label: 'How the Partners vote', type: 'radio', options: CHANNELS.map((channel) => ({ value: channel, label: channel === 'electronic' ? 'Electronically, between meetings (ToR ¶13(b))' : 'At the Annual Meeting' })) },
       { name: 'closesAt', label: 'Deadline (UTC)', type: 'datetime-local', step: 1, required: true, hint: 'Votes are accepted until this instant, in Coordinated Universal Time; it must be in the future.' },
-      { name: 'rulesChoice', label: 'Rules', type: 'radio', options: [{ value: 'default', label: 'The rule table’s default for this kind of subject' }, { value: 'other', label: 'Other rules (fill in below and say why)' }] },
-      { name: 'threshold', label: 'Threshold (other rules)', type: 'select', options: THRESHOLDS.map((t) => ({ value: t, label: THRESHOLD_LABELS[t] })), apiFields: ['rules.threshold', 'rules'] },
-      { name: 'quorum', label: 'Quorum (other rules)', hint: 'Share of the electorate that must take part, as a fraction such as 1/2.', apiFields: ['rules.quorum*'] },
-      { name: 'abstentionsCountTowardQuorum', label: 'Abstentions count toward the quorum (other rules)', type: 'select', options: YES_NO, apiFields: ['rules.abstentionsCountTowardQuorum'] },
-      { name: 'allowVoteChange', label: 'A Partner may change its vote while the ballot is open (other rules)', type: 'select', options: YES_NO, apiFields: ['rules.allowVoteChange'] },
-      { name: 'closeEarlyWhenAllVoted', label: 'Close as soon as every Partner has voted (other rules)', type: 'select', options: YES_NO, apiFields: ['rules.closeEarlyWhenAllVoted'] },
-      { name: 'revealTallyWhileOpen', label: 'Partners see the running counts while it is open (other rules)', type: 'select', options: YES_NO, apiFields: ['rules.revealTallyWhileOpen'] },
-      { name: 'rulesReason', label: 'Why other rules (required with other rules)', type: 'textarea', hint: 'Recorded with the ballot.' },
+      { name: 'threshold', group: OTHER_RULES, label: 'Threshold', type: 'select', options: THRESHOLDS.map((t) => ({ value: t, label: THRESHOLD_LABELS[t] })), apiFields: ['rules.threshold', 'rules'] },
+      { name: 'quorum', group: OTHER_RULES, label: 'Quorum', hint: 'Share of the electorate that must take part, as a fraction such as 1/2.', apiFields: ['rules.quorum*'] },
+      { name: 'abstentionsCountTowardQuorum', group: OTHER_RULES, label: 'Abstentions count toward the quorum', type: 'select', options: YES_NO, apiFields: ['rules.abstentionsCountTowardQuorum'] },
+      { name: 'allowVoteChange', group: OTHER_RULES, label: 'A Partner may change its vote while the ballot is open', type: 'select', options: YES_NO, apiFields: ['rules.allowVoteChange'] },
+      { name: 'closeEarlyWhenAllVoted', group: OTHER_RULES, label: 'Close as soon as every Partner has voted', type: 'select', options: YES_NO, apiFields: ['rules.closeEarlyWhenAllVoted'] },
+      { name: 'revealTallyWhileOpen', group: OTHER_RULES, label: 'Partners see the running counts while it is open', type: 'select', options: YES_NO, apiFields: ['rules.revealTallyWhileOpen'] },
+      { name: 'rulesReason', group: OTHER_RULES, label: 'Why other rules than the default', type: 'textarea', hint: 'Recorded with the ballot.' },
     ],
     toBody: (values) =>
       defined({

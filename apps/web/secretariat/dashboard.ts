@@ -216,7 +216,7 @@ ${expiries.length === 0
 <caption class="visually-hidden">Office terms ending soon</caption>
 <thead><tr><th scope="col">Seat</th><th scope="col">Holder</th><th scope="col">Term ends</th><th scope="col">Renewal</th><th scope="col">Next steps</th></tr></thead>
 <tbody>${expiries.map((expiry) => {
-      const steps = (data.officeSteps.get(expiry.seat) ?? []).filter((step) => step === 'renewals' || step === 'end');
+      const steps = data.officeSteps.get(expiry.seat) ?? [];
       return html`<tr id="office-${expiry.seat}">
 <td>${expiry.title}</td>
 <td>${expiry.holder.name}</td>

@@ -47,7 +47,7 @@ export class SecretariatController {
   @Get('ballots/new')
   async openBallot(@Req() request: Request, @Res() response: Response): Promise<void> {
     const context = await this.pages.signedIn(request, response, ['secretariat']);
-    if (context) renderCommandForm(context, openBallotForm(), { channel: 'electronic', rulesChoice: 'default' });
+    if (context) renderCommandForm(context, openBallotForm(), { channel: 'electronic' });
   }
 
   @Post('ballots/new')
