@@ -122,6 +122,8 @@ describe('web: the auditors’ pages', () => {
     const visited = await page.locator('svg.diagram g.state.visited > title').allTextContents();
     expect(visited.map((title) => title.split(/[ :]/)[0])).toEqual(expect.arrayContaining(['collectingInputs', 'underReview', 'presented', 'voting']));
     expect(await page.locator('svg.diagram[role="img"]').getAttribute('aria-labelledby')).toBe('diagram-title diagram-desc');
+    // The agreement ballot named in the cycle's context opens as a process of its own.
+    expect(await page.locator(`a[href="/audit/processes/ballot-${ballotId}"]`).count()).toBe(1);
     await expectAccessible(page);
     await screenshot(page, 'audit-process-now');
 

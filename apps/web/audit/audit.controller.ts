@@ -87,7 +87,7 @@ ${processList('Workplan cycles', 'workplans', workplans, (list) =>
   list.map((w) => ({ stream: w.stream, label: `Workplan ${w.cycle}`, state: w.state, note: w.title })),
 )}
 ${processList('Ballots', 'ballots', ballots, (list) =>
-  list.map((b) => ({ stream: b.stream, label: b.subject.title, state: b.status, note: b.closesAt ? `closes ${showInstant(b.closesAt)}` : `ballot ${b.ballotId}` })),
+  list.map((b) => ({ stream: b.stream, label: b.subject.title, state: b.status, note: b.closed ? `closed ${showInstant(b.closed.at)}` : b.closesAt ? `closes ${showInstant(b.closesAt)}` : `ballot ${b.ballotId}` })),
 )}
 ${processList('Offices', 'offices', offices, (answer) =>
   answer.offices.map((o) => ({ stream: `office-${o.seat}`, label: o.title, state: o.holder ? `held by ${o.holder.name}` : 'vacant', note: o.seat })),

@@ -45,7 +45,9 @@ function renderContext(context: unknown): SafeHtml {
   const facts = Object.entries(context as Record<string, unknown>)
     .map(([key, value]) => [key, scalar(value)] as const)
     .filter((entry): entry is readonly [string, string] => entry[1] !== undefined);
-  return html`${facts.length > 0 ? html`<dl class="facts">${facts.map(([key, value]) => html`<dt>${key}</dt><dd>${value}</dd>`)}</dl>` : ''}
+  // A ballot named in the context (a workplan's agreement ballot) opens as a process of its own.
+  const shown = (key: string, value: string) => (key === 'ballotId' && value !== '—' ? html`<a href="${processPath(`ballot-${value}`)}">${value}</a>` : value);
+  return html`${facts.length > 0 ? html`<dl class="facts">${facts.map(([key, value]) => html`<dt>${key}</dt><dd>${shown(key, value)}</dd>`)}</dl>` : ''}
 <details><summary>The whole context (JSON)</summary><pre class="json">${JSON.stringify(context, null, 2)}</pre></details>`;
 }
 
