@@ -233,7 +233,7 @@ describe('web: the Secretariat’s dashboard and command forms (issue #9)', () =
     const cycle = page.locator('#workplan-2027');
     expect(await cycle.textContent()).toContain('collectingInputs');
     // Before the input deadline the API allows reopening, not compiling: only that link, and the compile form is refused.
-    expect(await cycle.getByRole('link').allTextContents()).toEqual(['Reopen the inputs (2027)']);
+    expect(await cycle.locator('td').last().getByRole('link').allTextContents()).toEqual(['Reopen the inputs (2027)']);
     const compile = await page.goto('/secretariat/workplans/2027/compile');
     expect(compile?.status()).toBe(409);
     expect(await page.locator('.problem').textContent()).toContain('“Compile a version” is not a step you may take now (ToR ¶10). You may: reopen the inputs.');

@@ -154,7 +154,7 @@ ${open.length === 0
 <tbody>${open.map((ballot) => {
       const soon = ballot.closesAt !== undefined && new Date(ballot.closesAt).getTime() - data.now < SOON_MS;
       return html`<tr id="ballot-${ballot.ballotId}" data-ballot="${ballot.ballotId}">
-<td><strong>${ballot.subject.title}</strong><br>${ballot.question}<br><span class="muted">${ballot.channel === 'meeting' ? 'At the Annual Meeting' : 'Electronic'} · ${ballot.ballotId}</span></td>
+<td><strong><a href="/registers/ballots/${encodeURIComponent(ballot.ballotId)}">${ballot.subject.title}</a></strong><br>${ballot.question}<br><span class="muted">${ballot.channel === 'meeting' ? 'At the Annual Meeting' : 'Electronic'} · ${ballot.ballotId}</span></td>
 <td>${showInstant(ballot.closesAt)}<br>${soon ? html`<span class="badge warn">Closes ${fromNow(ballot.closesAt, data.now)}</span>` : html`<span class="muted">closes ${fromNow(ballot.closesAt, data.now)}</span>`}</td>
 <td>${turnoutBar(ballot.turnout.voted, ballot.turnout.eligible)}</td>
 <td>${actions(ballot)}</td>
@@ -167,7 +167,7 @@ ${ended.length === 0
 <caption class="visually-hidden">Ballots closed or withdrawn, most recent first</caption>
 <thead><tr><th scope="col">Question</th><th scope="col">Status</th><th scope="col">Ended</th><th scope="col">Turnout</th></tr></thead>
 <tbody>${ended.map((ballot) => html`<tr id="ballot-${ballot.ballotId}" data-ballot="${ballot.ballotId}">
-<td><strong>${ballot.subject.title}</strong><br>${ballot.question}</td>
+<td><strong><a href="/registers/ballots/${encodeURIComponent(ballot.ballotId)}">${ballot.subject.title}</a></strong><br>${ballot.question}</td>
 <td>${statusBadge(ballot.status)}${ballot.closed ? html`<br><span class="muted">${ballot.closed.cause === 'deadline' ? 'closed at its deadline' : ballot.closed.cause === 'secretariat' ? 'closed early by the Secretariat' : 'closed when every Partner had voted'}</span>` : ''}</td>
 <td>${showInstant(endedAt(ballot))}</td>
 <td>${ballot.turnout.voted} of ${ballot.turnout.eligible}</td>
@@ -190,7 +190,7 @@ ${cycles.length === 0
 <tbody>${cycles.map((cycle) => {
       const steps = WORKPLAN_STEPS.filter((step) => cycle.allowed.includes(step));
       return html`<tr id="workplan-${cycle.cycle}">
-<td><strong>${cycle.title}</strong><br><span class="muted">${cycle.cycle}</span></td>
+<td><strong><a href="/registers/workplans/${encodeURIComponent(cycle.cycle)}">${cycle.title}</a></strong><br><span class="muted">${cycle.cycle}</span></td>
 <td><span class="badge">${cycle.state}</span></td>
 <td>${cycle.inputs.length} received; deadline ${showInstant(cycle.inputDeadline)}</td>
 <td>${steps.length === 0
@@ -218,7 +218,7 @@ ${expiries.length === 0
 <tbody>${expiries.map((expiry) => {
       const steps = data.officeSteps.get(expiry.seat) ?? [];
       return html`<tr id="office-${expiry.seat}">
-<td>${expiry.title}</td>
+<td><a href="/registers/offices/${encodeURIComponent(expiry.seat)}">${expiry.title}</a></td>
 <td>${expiry.holder.name}</td>
 <td>${showInstant(expiry.end)}<br><span class="muted">${expiry.daysLeft} days left</span></td>
 <td>${expiry.renewed ? html`<span class="badge ok">Renewed</span>` : expiry.renewalDue ? html`<span class="badge warn">Renewal due</span>` : html`<span class="muted">due from ${showInstant(expiry.renewalDueAt)}</span>`}</td>
@@ -240,7 +240,7 @@ ${recent.length === 0
 <caption class="visually-hidden">Partners registered most recently</caption>
 <thead><tr><th scope="col">Partner</th><th scope="col">Registered</th><th scope="col">Next steps</th></tr></thead>
 <tbody>${recent.map((partner) => html`<tr>
-<td><strong>${partner.partnerId}</strong> · ${partner.name}</td>
+<td><strong><a href="/registers/partners/${encodeURIComponent(partner.partnerId)}">${partner.partnerId}</a></strong> · ${partner.name}</td>
 <td>${showInstant(since(partner))}</td>
 <td><a href="/secretariat/partners/${encodeURIComponent(partner.partnerId)}/withdraw">Record a withdrawal<span class="visually-hidden"> of ${partner.partnerId}</span></a></td>
 </tr>`)}</tbody></table></div>`}`;
