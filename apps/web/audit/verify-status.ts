@@ -35,7 +35,7 @@ function verdict(ok: boolean, label: string, detail: SafeHtml | string): SafeHtm
 /** The verify report of `GET /v1/audit/verify`: what was checked, each check's verdict, the head anchor, any fault named plainly. */
 export function renderVerifyStatus(report: AuditReport): SafeHtml {
   const failing = report.fault ? CHECK_OF[report.fault.kind] : undefined;
-  const mismatched = report.anchors.some((check) => check.status !== 'matched');
+  const mismatched = report.anchors.some((check) => check.status === 'mismatch' || check.status === 'beyond-head');
   const machines = report.machines.map((m) => `${m.id} v${m.version} (${m.events} event${m.events === 1 ? '' : 's'})`).join(', ');
   return html`<div class="card">
 <p>${report.ok
