@@ -187,7 +187,9 @@ describe('web: a Partner representative votes (ToR ¶13, ¶13(b)), on a phone', 
       expect(main).not.toContain('UNECE');
     }
     // The one vote control is for FAO, chosen by the session: no organisation field, no other group of choices.
-    expect(await page.getByRole('group').count()).toBe(1);
+    expect(await page.locator('main fieldset').count()).toBe(1);
+    expect(await radios(page)).toBe(3);
+    expect(await page.locator('main input[type="radio"]:not([name="choice"])').count()).toBe(0);
     expect(await page.getByRole('group', { name: 'How does FAO vote?' }).count()).toBe(1);
     expect(await page.locator('[name="org"], [name="partnerId"], select').count()).toBe(0);
     expect(await page.locator('main').textContent()).toContain('FAO voted No: counted');
@@ -242,10 +244,12 @@ describe('web: a Partner representative votes (ToR ¶13, ¶13(b)), on a phone', 
     const main = (await page.locator('main').textContent())!;
     expect(main).toContain('Closed early, by the Secretariat: “Settled at the Annual Meeting” (ToR ¶23(a)).');
     expect(main).toContain('FAO voted No; the vote was counted.');
-    expect(main).toContain('2 of 4 had to take part; 2 did: met');
-    expect(main).toContain('simple majority: not met (yes 0, no 1)');
     expect(main).toContain('FAO: Yes → No');
-    expect(await page.getByRole('img', { name: /Votes of the 4 Partners in the electorate: Yes 0, No 1, Abstain 1, Did not vote 2/ }).count()).toBe(1);
+    // The register's results chart, with its table: the count against the quorum and the threshold.
+    expect(await page.getByRole('img', { name: /^Results of the ballot out of 4 eligible Partners: 0 yes, 1 no, 1 abstain, 2 not voted; 2 taking part against a quorum of 2/ }).count()).toBe(1);
+    const figures = (await page.getByRole('table', { name: 'Result' }).locator('tbody tr').allInnerTexts()).map((row) => row.replace(/\s+/g, ' ').trim());
+    expect(figures).toContain('Quorum required (1/2 of 4) 2 met');
+    expect(figures).toContain('Threshold: simple majority: more yes than no 2 yes needed not met');
     const rows = await page.locator('table').last().locator('tbody tr').allInnerTexts();
     expect(rows.map((row) => row.replace(/\s+/g, ' ').trim())).toEqual([
       `CBD (${FOUR[2]!.name}) did not vote`,

@@ -3,7 +3,8 @@ import { html, type SafeHtml } from '../../../libs/html/index.js';
 import type { Choice } from '../../../state-machines/ballot/ballot.events.js';
 import { describeRules } from '../../../state-machines/ballot/ballot.rules.js';
 import type { CommandForm, FieldSpec } from '../forms.js';
-import { resultsChart, turnoutBar } from './results-chart.js';
+import { resultFigures, resultsChart, resultsTable } from '../registers/results-chart.js';
+import { turnoutBar } from './turnout-bar.js';
 import { formatInstant, when } from './when.js';
 
 /** Partner ids to their names, from the register (ids alone when the register could not be read). */
@@ -31,7 +32,7 @@ const DECIDED: readonly string[] = ['approved', 'rejected', 'failedQuorum', 'clo
  */
 export type VoteState =
   | { open: true; changing: boolean }
-  | { open: false; status: number; reason: string; clauses: string[] };
+  | { open: false; status: number; reason: string; clauses: string[]; final?: boolean };
 
 export function voteState(ballot: BallotResponse, org: string | undefined, now: Date): VoteState {
   if (org === undefined) {
@@ -59,16 +60,19 @@ export function voteState(ballot: BallotResponse, org: string | undefined, now: 
     );
   }
   if (yours.voted && ballot.rules !== undefined && !ballot.rules.allowVoteChange) {
-    return refused(
-      409,
-      `${org} has voted (${CHOICE_LABELS[yours.choice!]}) and this ballot’s rules allow one vote per Partner, so the vote cannot be changed`,
-      ballot.rulesSource?.clauses ?? ['¶13(b)'],
-    );
+    return {
+      ...refused(
+        409,
+        `${org} has voted (${CHOICE_LABELS[yours.choice!]}) and this ballot’s rules allow one vote per Partner, so the vote cannot be changed`,
+        ballot.rulesSource?.clauses ?? ['¶13(b)'],
+      ),
+      final: true,
+    };
   }
   return { open: true, changing: yours.voted };
 }
 
-function refused(status: number, reason: string, clauses: string[]): VoteState {
+function refused(status: number, reason: string, clauses: string[]): Extract<VoteState, { open: false }> {
   return { open: false, status, reason, clauses };
 }
 
@@ -96,6 +100,9 @@ function turnout(ballot: BallotResponse): SafeHtml {
       : ''
   }</p>
 ${turnoutBar(voted, eligible)}
+${ballot.status === 'open' && ballot.counts
+    ? html`<p>Count so far (this ballot’s rules show it while open): Yes ${ballot.counts.yes} · No ${ballot.counts.no} · Abstain ${ballot.counts.abstain}</p>`
+    : ''}
 </div>`;
 }
 
@@ -116,20 +123,33 @@ function rulesLine(ballot: BallotResponse): SafeHtml {
       ? ''
       : source.chosenBy === 'secretariat'
         ? ` — chosen by the Secretariat: “${source.reason ?? ''}”`
-        : ` — the default for a ${source.subjectKind} ballot (${source.table} v${source.tableVersion}; ${tor(source.clauses)})`;
+        : ` — the rule table’s default for “${source.subjectKind}” ballots (${source.table} v${source.tableVersion}; ${tor(source.clauses)})`;
   return html`<dt>Rules</dt><dd>${describeRules(ballot.rules)}<span class="muted">${origin}</span></dd>`;
 }
 
-/** The ballot's facts: question, subject, deadline, channel, electorate, rules. */
-export function ballotFacts(ballot: BallotResponse, now: Date): SafeHtml {
-  return html`<dl class="facts">
-<dt>Question</dt><dd class="question">${ballot.question}</dd>
+/** The question, first and large (what a Partner came for), and when voting closes or closed. */
+export function ballotLead(ballot: BallotResponse, now: Date): SafeHtml {
+  const ended = ballot.closed?.at ?? ballot.withdrawn?.at;
+  return html`<p class="question lead">${ballot.question}</p>
+${ballot.status === 'open' && ballot.closesAt
+    ? html`<p>Closes ${when(ballot.closesAt, now)}</p>`
+    : ended
+      ? html`<p>Voting ${ballot.status === 'withdrawn' ? 'stopped' : 'closed'} ${when(ended, now)}</p>`
+      : ''}`;
+}
+
+/** The rest of the ballot's facts (subject, channel, deadline, electorate, rules), folded away on a small screen. */
+export function aboutBallot(ballot: BallotResponse, now: Date): SafeHtml {
+  return html`<details class="about">
+<summary>About this ballot: subject, electorate, rules</summary>
+<dl class="facts">
 <dt>Subject</dt><dd>${ballot.subject.title}${ballot.subject.reference ? html` <span class="muted">(${ballot.subject.reference})</span>` : ''}</dd>
-${ballot.closesAt ? html`<dt>${ballot.status === 'open' ? 'Closes' : 'Deadline was'}</dt><dd>${when(ballot.closesAt, now, { future: 'closes', past: 'closed' })}</dd>` : ''}
 <dt>How</dt><dd>${ballot.channel === 'meeting' ? 'A vote taken at an Annual Meeting (ToR ¶10(d), ¶23(e))' : 'Electronically, between Annual Meetings (ToR ¶13(b))'}</dd>
+${ballot.closesAt ? html`<dt>Deadline</dt><dd>${when(ballot.closesAt, now)}</dd>` : ''}
 <dt>Electorate</dt><dd>${ballot.electorate.length} Partners, those registered when it opened${ballot.electorateAsOf ? html` (<time datetime="${ballot.electorateAsOf}">${formatInstant(ballot.electorateAsOf)}</time>)` : ''}</dd>
 ${rulesLine(ballot)}
-</dl>`;
+</dl>
+</details>`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -221,9 +241,10 @@ export function voteForm(ballot: BallotResponse, org: string, names: PartnerName
   return {
     title: `Vote on ${ballot.subject.title}`,
     action: `/vote/${ballot.ballotId}`,
-    intro: html`${ballotFacts(ballot, now)}
+    intro: html`${ballotLead(ballot, now)}
 <p>${yourOrganisation(ballot, org)}</p>
 ${turnout(ballot)}
+${aboutBallot(ballot, now)}
 <p>You vote for <strong>${nameOf(org, names)}</strong>. ${changing ? `${org}’s vote is ${CHOICE_LABELS[ballot.yourOrganisation!.choice!]}; choosing again records a change. ` : ''}${changeRule}</p>`,
     fields: [field],
     apiPath: `/v1/ballots/${encodeURIComponent(ballot.ballotId)}/votes`,
@@ -265,10 +286,12 @@ export function recordedNotice(answer: VoteAnswer, org: string, choice: string):
 /** A ballot this Partner cannot vote on now: why (with the clause), and the results once it is decided. */
 export function ballotPage(ballot: BallotResponse, org: string | undefined, names: PartnerNames, now: Date, state: Extract<VoteState, { open: false }>): SafeHtml {
   const decided = ballot.decision !== undefined;
-  return html`${decided ? '' : html`<p class="warning" id="why"><strong>You cannot vote on this ballot:</strong> ${state.reason} (${tor(state.clauses)}).</p>`}
-${ballotFacts(ballot, now)}
+  const lead = state.final ? 'Your organisation’s vote is final:' : 'You cannot vote on this ballot:';
+  return html`${decided ? '' : html`<p class="warning" id="why"><strong>${lead}</strong> ${state.reason} (${tor(state.clauses)}).</p>`}
+${ballotLead(ballot, now)}
 ${decided ? results(ballot, org, names, now) : html`<p>${yourOrganisation(ballot, org)}</p>${turnout(ballot)}`}
 ${ballot.status === 'withdrawn' ? html`<p class="muted">The votes cast on a withdrawn ballot stay secret: its question may be put again.</p>` : ''}
+${aboutBallot(ballot, now)}
 <p><a href="/vote">Back to all ballots</a></p>`;
 }
 
@@ -284,26 +307,13 @@ function results(ballot: BallotResponse, org: string | undefined, names: Partner
   const tally = decision.tally;
   const outcome = OUTCOME_LABELS[decision.outcome] ?? { label: decision.outcome, badge: '' };
   const closed = ballot.closed;
-  const threshold = ballot.rules?.threshold.replace('-', ' ') ?? 'the threshold';
   const yours = org === undefined ? undefined : tally.votes.find((vote) => vote.partnerId === org);
-  return html`<h2 id="results">Result</h2>
-<p class="outcome"><span class="badge ${outcome.badge}">${outcome.label}</span> ${when(decision.at, now)}</p>
+  const figures = resultFigures(ballot);
+  return html`<h2 id="result-heading">Result</h2>
+<p class="outcome lead"><span class="badge ${outcome.badge}">${outcome.label}</span></p>
 ${closed ? html`<p>Closed ${CLOSE_CAUSES[closed.cause] ?? closed.cause}${closed.reason ? html`: “${closed.reason}”` : ''}${closed.cause === 'secretariat' ? ' (ToR ¶23(a))' : ''}.</p>` : ''}
 ${org === undefined ? '' : html`<p>${tally.eligible.includes(org) ? (yours ? `${org} voted ${CHOICE_LABELS[yours.choice]}; the vote was counted.` : `${org} did not vote.`) : `${org} was not in the electorate.`}</p>`}
-<dl class="facts">
-<dt>Quorum</dt><dd>${tally.quorumRequired} of ${tally.eligible.length} had to take part; ${tally.participating} did: ${tally.quorumMet ? 'met' : 'not met'}</dd>
-<dt>Majority</dt><dd>${threshold}: ${tally.thresholdMet ? 'met' : 'not met'} (yes ${tally.yes}, no ${tally.no})</dd>
-</dl>
-${resultsChart(
-  `Votes of the ${tally.eligible.length} Partners in the electorate`,
-  [
-    { label: 'Yes', count: tally.yes, colour: '#176b2c' },
-    { label: 'No', count: tally.no, colour: '#a1142b' },
-    { label: 'Abstain', count: tally.abstain, colour: '#4a5460' },
-    { label: 'Did not vote', count: tally.notVoted.length, colour: '#c9d1da' },
-  ],
-  tally.eligible.length,
-)}
+${figures && ballot.rules ? html`${resultsChart(ballot, figures)}${resultsTable(ballot, figures)}` : ''}
 <h2 id="votes">Every Partner’s vote</h2>
 <div class="table-wrap"><table>
 <caption class="muted">The last vote of each Partner counts; changes are kept in the record.</caption>

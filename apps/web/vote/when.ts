@@ -27,7 +27,7 @@ export function relativeTime(iso: string, now: Date): string {
   if (abs >= 2 * 86_400_000) return RELATIVE.format(Math.round(ms / 86_400_000), 'day');
   if (abs >= 2 * 3_600_000) return RELATIVE.format(Math.round(ms / 3_600_000), 'hour');
   if (abs >= 60_000) return RELATIVE.format(Math.round(ms / 60_000), 'minute');
-  return ms >= 0 ? 'in less than a minute' : 'less than a minute ago';
+  return ms > 0 ? 'in less than a minute' : 'just now';
 }
 
 /** An instant for people and machines: `<time datetime>` with the UTC date and, in brackets, how far it is. */
