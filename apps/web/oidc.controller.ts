@@ -68,7 +68,7 @@ export class OidcController {
       const principal = await this.accepted(token);
       startSession(request, response, token);
       setCookie(request, response, flowCookieName(request), '', { maxAge: 0 });
-      context.redirect(flow.next, `You are signed in as ${principal.name ?? principal.id} with ${this.config.oidc!.name ?? 'the identity provider'}.`);
+      context.redirect(safeNext(flow.next), `You are signed in as ${principal.name ?? principal.id} with ${this.config.oidc!.name ?? 'the identity provider'}.`);
     } catch (error) {
       this.refuse(context, error);
     }

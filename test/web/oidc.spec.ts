@@ -31,7 +31,7 @@ interface TestProvider {
   issuer: string;
   server: Server;
   /** Starts answering, with the client's callback (known only once the app listens, and the app needs the issuer first). */
-  serve(redirectUri: string): Promise<void>;
+  serve(redirectUris: string[]): Promise<void>;
 }
 
 async function startProvider(): Promise<TestProvider> {
@@ -42,17 +42,17 @@ async function startProvider(): Promise<TestProvider> {
   return {
     issuer,
     server,
-    serve: async (redirectUri) => {
-      handler = new Provider(issuer, await providerConfiguration(redirectUri)).callback();
+    serve: async (redirectUris) => {
+      handler = new Provider(issuer, await providerConfiguration(redirectUris)).callback();
     },
   };
 }
 
-async function providerConfiguration(redirectUri: string): Promise<Configuration> {
+async function providerConfiguration(redirectUris: string[]): Promise<Configuration> {
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const jwk = { ...(await exportJWK(privateKey)), kid: 'provider-key-1', alg: 'RS256', use: 'sig' };
   return {
-    clients: [{ client_id: CLIENT_ID, token_endpoint_auth_method: 'none', redirect_uris: [redirectUri], grant_types: ['authorization_code'], response_types: ['code'] }],
+    clients: [{ client_id: CLIENT_ID, token_endpoint_auth_method: 'none', redirect_uris: redirectUris, grant_types: ['authorization_code'], response_types: ['code'] }],
     jwks: { keys: [jwk] },
     cookies: { keys: ['a-test-cookie-key-of-no-importance'] },
     pkce: { required: () => true },
@@ -92,6 +92,11 @@ function quietProviderNotices(): void {
   }
 }
 
+/** The app's settings for the provider at `issuer`: a public client asking for JWT access tokens for RESOURCE. */
+function oidcEnv(issuer: string): Record<string, string> {
+  return { U4SSC_OIDC_ISSUER: issuer, U4SSC_OIDC_CLIENT_ID: CLIENT_ID, U4SSC_OIDC_NAME: PROVIDER_NAME, U4SSC_OIDC_RESOURCE: RESOURCE, U4SSC_JWKS_URL: `${issuer}/jwks` };
+}
+
 function cookiesOf(response: Response): Record<string, string> {
   return Object.fromEntries(response.headers.getSetCookie().map((c) => c.split(';')[0]!.split('=') as [string, string]));
 }
@@ -110,29 +115,26 @@ describe('web sign-in with an OpenID Connect provider (a real oidc-provider star
   let provider: TestProvider;
   let api: ApiHarness;
   let base: string;
+  let strict: ApiHarness;
+  let strictBase: string;
   let browser: Browser;
 
   beforeAll(async () => {
     quietProviderNotices();
     dir = mkdtempSync(join(tmpdir(), 'u4ssc-web-oidc-'));
     provider = await startProvider();
-    api = await startApi({
-      dir,
-      env: {
-        U4SSC_OIDC_ISSUER: provider.issuer,
-        U4SSC_OIDC_CLIENT_ID: CLIENT_ID,
-        U4SSC_OIDC_NAME: PROVIDER_NAME,
-        U4SSC_OIDC_RESOURCE: RESOURCE,
-        U4SSC_JWKS_URL: `${provider.issuer}/jwks`,
-      },
-    });
+    api = await startApi({ dir, env: oidcEnv(provider.issuer) });
     base = await api.listen();
-    await provider.serve(`${base}/sign-in/callback`);
+    // A second instance, configured for another audience than the provider's tokens name.
+    strict = await startApi({ store: 'memory', env: { ...oidcEnv(provider.issuer), U4SSC_JWT_AUDIENCE: 'https://someone-else.test/' } });
+    strictBase = await strict.listen();
+    await provider.serve([`${base}/sign-in/callback`, `${strictBase}/sign-in/callback`]);
     browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
     await api?.close();
+    await strict?.close();
     await new Promise((resolve) => provider?.server.close(resolve));
     rmSync(dir, { recursive: true, force: true });
     jest.restoreAllMocks();
@@ -166,8 +168,8 @@ describe('web sign-in with an OpenID Connect provider (a real oidc-provider star
    * the code, and the flow cookie this "browser" holds. Cookies are kept by name only, which the provider's
    * development pages allow.
    */
-  async function codeFromProvider(login: string): Promise<{ callback: URL; flowCookie: string }> {
-    const started = await fetch(`${base}/sign-in/oidc`, { redirect: 'manual' });
+  async function codeFromProvider(login: string, app = base): Promise<{ callback: URL; flowCookie: string }> {
+    const started = await fetch(`${app}/sign-in/oidc`, { redirect: 'manual' });
     const flowCookie = cookiesOf(started).u4ssc_oidc!;
     const jar = new Map<string, string>();
     let url = new URL(started.headers.get('location')!);
@@ -184,7 +186,7 @@ describe('web sign-in with an OpenID Connect provider (a real oidc-provider star
       const location = response.headers.get('location');
       if (location !== null) {
         url = new URL(location, url);
-        if (url.origin === base) return { callback: url, flowCookie };
+        if (url.origin === app) return { callback: url, flowCookie };
         continue;
       }
       const page = await response.text();
@@ -309,6 +311,15 @@ describe('web sign-in with an OpenID Connect provider (a real oidc-provider star
     expect(again.status).toBe(400);
     expect(await again.text()).toContain('The identity provider refused to finish the sign-in');
     expect(setCookieFor(again, 'u4ssc_session')).toBeUndefined();
+  });
+
+  it('starts no session with an access token the API would refuse (here: another audience than the server expects)', async () => {
+    const { callback, flowCookie } = await codeFromProvider('ada', strictBase);
+    const response = await fetch(callback, { redirect: 'manual', headers: { cookie: `u4ssc_oidc=${flowCookie}` } });
+    expect(response.status).toBe(403);
+    const text = await response.text();
+    expect(text).toContain('The identity provider signed you in, but this service does not accept its access token: the token&#39;s &quot;aud&quot; claim does not match what this service expects.');
+    expect(setCookieFor(response, 'u4ssc_session')).toBeUndefined();
   });
 
   it('shows the provider’s refusal (the person cancels) as a page, and starts no session', async () => {
