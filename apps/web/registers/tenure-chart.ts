@@ -6,7 +6,7 @@ import { groundsText } from './offices-grounds.js';
 const WIDTH = 960;
 const LABEL = 190;
 const RIGHT = 24;
-const TOP = 40;
+const TOP = 34;
 const ROW = 40;
 const BAR = 18;
 const PLOT = WIDTH - LABEL - RIGHT;
@@ -47,14 +47,14 @@ export function tenureChart(seats: SeatView[], now: string, options: { nowLabel:
   const from = Date.UTC(new Date(Math.min(...times)).getUTCFullYear(), 0, 1);
   const to = Date.UTC(new Date(Math.max(...times)).getUTCFullYear() + 1, 0, 1);
   const x = (iso: string | number) => LABEL + ((typeof iso === 'number' ? iso : Date.parse(iso)) - from) / (to - from) * PLOT;
-  const height = TOP + seats.length * ROW + 16;
+  const height = TOP + seats.length * ROW + 34;
   const years: number[] = [];
   for (let year = new Date(from).getUTCFullYear(); Date.UTC(year, 0, 1) <= to; year += 1) years.push(year);
   const step = years.length > 12 ? 2 : 1;
 
   const grid = years.map((year, index) => {
     const at = x(Date.UTC(year, 0, 1));
-    return html`<line x1="${at.toFixed(1)}" y1="${TOP - 8}" x2="${at.toFixed(1)}" y2="${height - 12}" class="grid"/>${index % step === 0 && index < years.length - 1
+    return html`<line x1="${at.toFixed(1)}" y1="${TOP - 8}" x2="${at.toFixed(1)}" y2="${height - 26}" class="grid"/>${index % step === 0 && index < years.length - 1
       ? html`<text x="${(at + 4).toFixed(1)}" y="${TOP - 14}" class="axis">${year}</text>`
       : ''}`;
   });
@@ -100,8 +100,8 @@ ${bars}
 <title>${label}</title>
 ${grid}
 ${rows}
-<line x1="${nowX.toFixed(1)}" y1="${TOP - 24}" x2="${nowX.toFixed(1)}" y2="${height - 8}" class="now"/>
-<text x="${(nowX + (nowX > WIDTH - 160 ? -6 : 6)).toFixed(1)}" y="${TOP - 26}" class="now-label"${nowX > WIDTH - 160 ? html` text-anchor="end"` : ''}>${options.nowLabel} ${dayText(now)}</text>
+<line x1="${nowX.toFixed(1)}" y1="${TOP - 8}" x2="${nowX.toFixed(1)}" y2="${height - 4}" class="now"/>
+<text x="${(nowX + (nowX > WIDTH - 200 ? -6 : 6)).toFixed(1)}" y="${height - 8}" class="now-label"${nowX > WIDTH - 200 ? html` text-anchor="end"` : ''}>${options.nowLabel} ${dayText(now)}</text>
 </svg>
 </div>
 <figcaption>
