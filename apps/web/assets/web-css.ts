@@ -123,4 +123,11 @@ details.field-group summary { font-weight: 600; cursor: pointer; padding: .5rem 
   dl.facts { grid-template-columns: 1fr; }
   button, .button { width: 100%; text-align: center; }
 }
+/* A table whose rows become cards on a phone, each cell named by its column (data-label). */
+@media (max-width: 40rem) {
+  table.stack thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  table.stack tr { display: block; border-bottom: 2px solid var(--line); padding: .25rem 0; }
+  table.stack td { display: block; border: 0; padding: .2rem 0; }
+  table.stack td[data-label]::before { content: attr(data-label); display: block; font-weight: 600; font-size: .85rem; color: var(--muted); }
+}
 `;
