@@ -283,5 +283,20 @@ describe('web: the Secretariat’s dashboard and command forms (issue #9)', () =
     const again = await page.goto('/secretariat/partners/UNEP/withdraw');
     expect(again?.status()).toBe(409);
     await page.context().close();
+
+    // The dashboard on a phone, and without JavaScript: the same content, readable.
+    const phone = await newContext(browser, base, { phone: true });
+    const small = await phone.newPage();
+    await signInAs(small, SECRETARIAT);
+    expect(await small.locator('#workplan-2027').count()).toBe(1);
+    await expectAccessible(small);
+    await screenshot(small, 'secretariat-dashboard-phone');
+    await phone.close();
+    const noScript = await browser.newContext({ baseURL: base, javaScriptEnabled: false });
+    const plain = await noScript.newPage();
+    await signInAs(plain, SECRETARIAT);
+    expect(await plain.getByRole('heading', { level: 2 }).allTextContents()).toEqual(['Ballots', 'Workplan cycles', 'Offices', 'Partners']);
+    expect(await plain.getByText('Record a withdrawal of UNEP').count()).toBe(0); // withdrawn: no longer listed
+    await noScript.close();
   }, 45_000);
 });

@@ -148,29 +148,29 @@ ${events.includes('BallotWithdrawn') ? html` · <a href="/secretariat/ballots/${
   return html`<p><a class="button" href="/secretariat/ballots/new">Open a ballot</a></p>
 ${open.length === 0
   ? html`<p>No ballot is open.</p>`
-  : html`<div class="table-wrap"><table>
+  : html`<div class="table-wrap"><table class="stack">
 <caption class="visually-hidden">Open ballots, closing soonest first</caption>
 <thead><tr><th scope="col">Question</th><th scope="col">Deadline</th><th scope="col">Turnout</th><th scope="col">Next steps</th></tr></thead>
 <tbody>${open.map((ballot) => {
       const soon = ballot.closesAt !== undefined && new Date(ballot.closesAt).getTime() - data.now < SOON_MS;
       return html`<tr id="ballot-${ballot.ballotId}" data-ballot="${ballot.ballotId}">
-<td><strong><a href="/registers/ballots/${encodeURIComponent(ballot.ballotId)}">${ballot.subject.title}</a></strong><br>${ballot.question}<br><span class="muted">${ballot.channel === 'meeting' ? 'At the Annual Meeting' : 'Electronic'} · ${ballot.ballotId}</span></td>
-<td>${showInstant(ballot.closesAt)}<br>${soon ? html`<span class="badge warn">Closes ${fromNow(ballot.closesAt, data.now)}</span>` : html`<span class="muted">closes ${fromNow(ballot.closesAt, data.now)}</span>`}</td>
-<td>${turnoutBar(ballot.turnout.voted, ballot.turnout.eligible)}</td>
-<td>${actions(ballot)}</td>
+<td data-label="Question"><strong><a href="/registers/ballots/${encodeURIComponent(ballot.ballotId)}">${ballot.subject.title}</a></strong><br>${ballot.question}<br><span class="muted">${ballot.channel === 'meeting' ? 'At the Annual Meeting' : 'Electronic'} · ${ballot.ballotId}</span></td>
+<td data-label="Deadline">${showInstant(ballot.closesAt)}<br>${soon ? html`<span class="badge warn">Closes ${fromNow(ballot.closesAt, data.now)}</span>` : html`<span class="muted">closes ${fromNow(ballot.closesAt, data.now)}</span>`}</td>
+<td data-label="Turnout">${turnoutBar(ballot.turnout.voted, ballot.turnout.eligible)}</td>
+<td data-label="Next steps">${actions(ballot)}</td>
 </tr>`;
     })}</tbody></table></div>`}
 <h3>Recently closed or withdrawn</h3>
 ${ended.length === 0
   ? html`<p>None yet.</p>`
-  : html`<div class="table-wrap"><table>
+  : html`<div class="table-wrap"><table class="stack">
 <caption class="visually-hidden">Ballots closed or withdrawn, most recent first</caption>
 <thead><tr><th scope="col">Question</th><th scope="col">Status</th><th scope="col">Ended</th><th scope="col">Turnout</th></tr></thead>
 <tbody>${ended.map((ballot) => html`<tr id="ballot-${ballot.ballotId}" data-ballot="${ballot.ballotId}">
-<td><strong><a href="/registers/ballots/${encodeURIComponent(ballot.ballotId)}">${ballot.subject.title}</a></strong><br>${ballot.question}</td>
-<td>${statusBadge(ballot.status)}${ballot.closed ? html`<br><span class="muted">${ballot.closed.cause === 'deadline' ? 'closed at its deadline' : ballot.closed.cause === 'secretariat' ? 'closed early by the Secretariat' : 'closed when every Partner had voted'}</span>` : ''}</td>
-<td>${showInstant(endedAt(ballot))}</td>
-<td>${ballot.turnout.voted} of ${ballot.turnout.eligible}</td>
+<td data-label="Question"><strong><a href="/registers/ballots/${encodeURIComponent(ballot.ballotId)}">${ballot.subject.title}</a></strong><br>${ballot.question}</td>
+<td data-label="Status">${statusBadge(ballot.status)}${ballot.closed ? html`<br><span class="muted">${ballot.closed.cause === 'deadline' ? 'closed at its deadline' : ballot.closed.cause === 'secretariat' ? 'closed early by the Secretariat' : 'closed when every Partner had voted'}</span>` : ''}</td>
+<td data-label="Ended">${showInstant(endedAt(ballot))}</td>
+<td data-label="Turnout">${ballot.turnout.voted} of ${ballot.turnout.eligible}</td>
 </tr>`)}</tbody></table></div>`}`;
 }
 
@@ -184,16 +184,16 @@ function workplansSection(data: DashboardData): SafeHtml {
   return html`<p><a class="button" href="/secretariat/workplans/new">Open a workplan cycle</a></p>
 ${cycles.length === 0
   ? html`<p>No workplan cycle is on record.</p>`
-  : html`<div class="table-wrap"><table>
+  : html`<div class="table-wrap"><table class="stack">
 <caption class="visually-hidden">Workplan cycles and the steps the API allows next</caption>
 <thead><tr><th scope="col">Cycle</th><th scope="col">State</th><th scope="col">Inputs</th><th scope="col">Next steps for you</th></tr></thead>
 <tbody>${cycles.map((cycle) => {
       const steps = WORKPLAN_STEPS.filter((step) => cycle.allowed.includes(step));
       return html`<tr id="workplan-${cycle.cycle}">
-<td><strong><a href="/registers/workplans/${encodeURIComponent(cycle.cycle)}">${cycle.title}</a></strong><br><span class="muted">${cycle.cycle}</span></td>
-<td><span class="badge">${cycle.state}</span></td>
-<td>${cycle.inputs.length} received; deadline ${showInstant(cycle.inputDeadline)}</td>
-<td>${steps.length === 0
+<td data-label="Cycle"><strong><a href="/registers/workplans/${encodeURIComponent(cycle.cycle)}">${cycle.title}</a></strong><br><span class="muted">${cycle.cycle}</span></td>
+<td data-label="State"><span class="badge">${cycle.state}</span></td>
+<td data-label="Inputs">${cycle.inputs.length} received; deadline ${showInstant(cycle.inputDeadline)}</td>
+<td data-label="Next steps for you">${steps.length === 0
         ? html`<span class="muted">Nothing for the Secretariat now</span>`
         : html`<ul>${steps.map((step: WorkplanStep) => html`<li><a href="/secretariat/workplans/${encodeURIComponent(cycle.cycle)}/${step}">${WORKPLAN_STEP_LABELS[step]}<span class="visually-hidden"> (${cycle.cycle})</span></a></li>`)}</ul>`}</td>
 </tr>`;
@@ -212,17 +212,17 @@ function officesSection(data: DashboardData): SafeHtml {
   return html`<p>Terms ending within ${data.expiries.withinDays} days. A tenure is two years; it may be renewed, or a new holder appointed (ToR ¶28).</p>
 ${expiries.length === 0
   ? html`<p>No term ends within ${data.expiries.withinDays} days.</p>`
-  : html`<div class="table-wrap"><table>
+  : html`<div class="table-wrap"><table class="stack">
 <caption class="visually-hidden">Office terms ending soon</caption>
 <thead><tr><th scope="col">Seat</th><th scope="col">Holder</th><th scope="col">Term ends</th><th scope="col">Renewal</th><th scope="col">Next steps</th></tr></thead>
 <tbody>${expiries.map((expiry) => {
       const steps = data.officeSteps.get(expiry.seat) ?? [];
       return html`<tr id="office-${expiry.seat}">
-<td><a href="/registers/offices/${encodeURIComponent(expiry.seat)}">${expiry.title}</a></td>
-<td>${expiry.holder.name}</td>
-<td>${showInstant(expiry.end)}<br><span class="muted">${expiry.daysLeft} days left</span></td>
-<td>${expiry.renewed ? html`<span class="badge ok">Renewed</span>` : expiry.renewalDue ? html`<span class="badge warn">Renewal due</span>` : html`<span class="muted">due from ${showInstant(expiry.renewalDueAt)}</span>`}</td>
-<td>${steps.length === 0 ? html`<span class="muted">—</span>` : html`<ul>${steps.map((step) => html`<li><a href="/secretariat/offices/${encodeURIComponent(expiry.seat)}/${step}">${OFFICE_STEP_LABELS[step]}<span class="visually-hidden"> (${expiry.title})</span></a></li>`)}</ul>`}</td>
+<td data-label="Seat"><a href="/registers/offices/${encodeURIComponent(expiry.seat)}">${expiry.title}</a></td>
+<td data-label="Holder">${expiry.holder.name}</td>
+<td data-label="Term ends">${showInstant(expiry.end)}<br><span class="muted">${expiry.daysLeft} days left</span></td>
+<td data-label="Renewal">${expiry.renewed ? html`<span class="badge ok">Renewed</span>` : expiry.renewalDue ? html`<span class="badge warn">Renewal due</span>` : html`<span class="muted">due from ${showInstant(expiry.renewalDueAt)}</span>`}</td>
+<td data-label="Next steps">${steps.length === 0 ? html`<span class="muted">—</span>` : html`<ul>${steps.map((step) => html`<li><a href="/secretariat/offices/${encodeURIComponent(expiry.seat)}/${step}">${OFFICE_STEP_LABELS[step]}<span class="visually-hidden"> (${expiry.title})</span></a></li>`)}</ul>`}</td>
 </tr>`;
     })}</tbody></table></div>`}
 ${seatForm}`;
@@ -236,13 +236,13 @@ function partnersSection(data: DashboardData): SafeHtml {
 <p><a class="button" href="/secretariat/partners/new">Register a Partner</a></p>
 ${recent.length === 0
   ? html`<p>No Partner is registered yet.</p>`
-  : html`<div class="table-wrap"><table>
+  : html`<div class="table-wrap"><table class="stack">
 <caption class="visually-hidden">Partners registered most recently</caption>
 <thead><tr><th scope="col">Partner</th><th scope="col">Registered</th><th scope="col">Next steps</th></tr></thead>
 <tbody>${recent.map((partner) => html`<tr>
-<td><strong><a href="/registers/partners/${encodeURIComponent(partner.partnerId)}">${partner.partnerId}</a></strong> · ${partner.name}</td>
-<td>${showInstant(since(partner))}</td>
-<td><a href="/secretariat/partners/${encodeURIComponent(partner.partnerId)}/withdraw">Record a withdrawal<span class="visually-hidden"> of ${partner.partnerId}</span></a></td>
+<td data-label="Partner"><strong><a href="/registers/partners/${encodeURIComponent(partner.partnerId)}">${partner.partnerId}</a></strong> · ${partner.name}</td>
+<td data-label="Registered">${showInstant(since(partner))}</td>
+<td data-label="Next steps"><a href="/secretariat/partners/${encodeURIComponent(partner.partnerId)}/withdraw">Record a withdrawal<span class="visually-hidden"> of ${partner.partnerId}</span></a></td>
 </tr>`)}</tbody></table></div>`}`;
 }
 
