@@ -145,6 +145,11 @@ describe('web registers: Partners as of a date, offices and tenure chart, workpl
     expect(await reader.getByRole('heading', { level: 1 }).textContent()).toContain('(UN-Women)');
     expect(await rows(reader, 'Membership periods').first().textContent()).toContain('3 Jun 2024');
 
+    // With JavaScript the form submits itself when the day changes (data-auto-submit).
+    await checker.goto('/registers/partners');
+    await Promise.all([checker.waitForURL('**/registers/partners?at=2024-04-01*'), checker.getByLabel('Register as of').fill('2024-04-01')]);
+    expect(await rows(checker, '3 Partners at the end of 1 Apr 2024 (UTC)').count()).toBe(3);
+
     await check('/registers/partners', 'registers-partners');
     await check('/registers/partners?at=2024-04-01', 'registers-partners-as-of');
     await check('/registers/partners/UN-Women', 'registers-partner');
