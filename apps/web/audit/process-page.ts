@@ -40,13 +40,13 @@ function scalar(value: unknown): string | undefined {
 }
 
 /** The machine's context: its plain fields as facts, and all of it as JSON for whoever needs the detail. */
-function renderContext(context: unknown): SafeHtml {
+function renderContext(context: unknown, stream: string): SafeHtml {
   if (context === null || typeof context !== 'object') return html`<p class="muted">No context.</p>`;
   const facts = Object.entries(context as Record<string, unknown>)
     .map(([key, value]) => [key, scalar(value)] as const)
     .filter((entry): entry is readonly [string, string] => entry[1] !== undefined);
   // A ballot named in the context (a workplan's agreement ballot) opens as a process of its own.
-  const shown = (key: string, value: string) => (key === 'ballotId' && value !== '—' ? html`<a href="${processPath(`ballot-${value}`)}">${value}</a>` : value);
+  const shown = (key: string, value: string) => (key === 'ballotId' && value !== '—' && `ballot-${value}` !== stream ? html`<a href="${processPath(`ballot-${value}`)}">${value}</a>` : value);
   return html`${facts.length > 0 ? html`<dl class="facts">${facts.map(([key, value]) => html`<dt>${key}</dt><dd>${shown(key, value)}</dd>`)}</dl>` : ''}
 <details><summary>The whole context (JSON)</summary><pre class="json">${JSON.stringify(context, null, 2)}</pre></details>`;
 }
@@ -97,7 +97,7 @@ ${renderDiagramSvg(graph, path, subject)}
     : html`<ul>${replay.next.map((step) => html`<li><code>${step.event}</code> → ${step.target}${step.guard ? html` <span class="muted">if ${step.guard}</span>` : ''}${step.clauses.length > 0 ? html` (ToR ${join(step.clauses, ', ')})` : ''}</li>`)}</ul>`}</dd>
 </dl>
 <h3>Context</h3>
-${renderContext(replay.context)}
+${renderContext(replay.context, stream)}
 </section>
 <section aria-labelledby="as-of-heading">
 <h2 id="as-of-heading">As of</h2>
