@@ -1,4 +1,5 @@
 import { html, type SafeHtml } from '../../../libs/html/index.js';
+import type { ProblemDocument } from '../../../libs/http/index.js';
 import type { ApiClient } from '../api-client.js';
 import { fromNow, showInstant } from './form-values.js';
 import { OFFICE_STEP_EVENTS, OFFICE_STEP_LABELS, OFFICE_STEPS, SEAT_HINT, type OfficeStep } from './office-forms.js';
@@ -54,7 +55,7 @@ export interface ProcessNext {
 }
 
 /** The events a process may take next, as the API lists them; a stream not begun yet has none listed. */
-export async function nextEvents(api: ApiClient, stream: string): Promise<ProcessNext | { problem: import('../../../libs/http/index.js').ProblemDocument }> {
+export async function nextEvents(api: ApiClient, stream: string): Promise<ProcessNext | { problem: ProblemDocument }> {
   const answer = await api.get<{ state: string; next: { event: string }[] }>(`/v1/processes/${encodeURIComponent(stream)}`);
   if (answer.ok) return { exists: true, state: answer.body.state, events: [...new Set(answer.body.next.map((step) => step.event))] };
   if (answer.status === 404) return { exists: false, events: [] };
