@@ -268,4 +268,34 @@ describe('web: a Partner representative votes (ToR ¶13, ¶13(b)), on a phone', 
     expect(await plain.locator('main').textContent()).toContain('ITU voted Abstain; the vote was counted.');
     await noScript.close();
   });
+
+  it('after the deadline, before the count: voting ended (ToR ¶13(b)), no controls, the list reloads itself; unknown ballots and other roles are refused', async () => {
+    clock.advance(4 * 86_400_000); // past the chair ballot's deadline; the scheduler (hourly here) has not closed it yet
+    const context = await newContext(browser, base, { phone: true });
+    const page = await context.newPage();
+    await signInAs(page, { sub: 'rep-itu', role: 'partner', org: 'ITU' });
+    expect(await page.locator('body').getAttribute('data-refresh-seconds')).toBe('60');
+    expect(await page.locator('main').textContent()).toContain('this page reloads every 60 seconds');
+    const card = page.getByRole('region', { name: 'Chair of U4SSC, 2026–2027' });
+    expect(await card.textContent()).toMatch(/Voting ended .+ UTC \(24 hours ago\)/);
+    await card.getByRole('link', { name: 'See the ballot' }).click();
+    expect(await page.locator('#why').textContent()).toMatch(/You cannot vote on this ballot: voting ended at the deadline, .+ UTC; the ballot is being closed and counted \(ToR ¶13\(b\)\)\./);
+    expect(await radios(page)).toBe(0);
+    const refused = await postByHand(context, `/vote/${chairBallot}`, { _step: 'confirm', _key: randomUUID(), choice: 'yes' });
+    expect(refused.status()).toBe(409);
+    expect((await asAuditor(chairBallot)).votes).toEqual({ FAO: 'abstain' });
+
+    const unknown = await page.goto('/vote/no-such-ballot');
+    expect(unknown!.status()).toBe(404);
+    expect(await page.locator('main').textContent()).toContain('No ballot "no-such-ballot" is on record.');
+    await context.close();
+
+    const other = await newContext(browser, base, { phone: true });
+    const secretariatPage = await other.newPage();
+    await signInAs(secretariatPage, { sub: 'sec-bueti', role: 'secretariat' }, '/sign-in');
+    const forbidden = await secretariatPage.goto(`/vote/${chairBallot}`);
+    expect(forbidden!.status()).toBe(403);
+    expect(await secretariatPage.locator('main').textContent()).toContain('This page is for the partner role');
+    await other.close();
+  });
 });

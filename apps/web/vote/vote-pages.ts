@@ -132,10 +132,15 @@ export function ballotLead(ballot: BallotResponse, now: Date): SafeHtml {
   const ended = ballot.closed?.at ?? ballot.withdrawn?.at;
   return html`<p class="question lead">${ballot.question}</p>
 ${ballot.status === 'open' && ballot.closesAt
-    ? html`<p>Closes ${when(ballot.closesAt, now)}</p>`
+    ? deadline(ballot.closesAt, now)
     : ended
       ? html`<p>Voting ${ballot.status === 'withdrawn' ? 'stopped' : 'closed'} ${when(ended, now)}</p>`
       : ''}`;
+}
+
+/** "Closes <date> (in 3 days)", or once the deadline has passed and the count is still to come, "Voting ended <date> (2 hours ago)". */
+function deadline(closesAt: string, now: Date): SafeHtml {
+  return html`<p>${Date.parse(closesAt) > now.getTime() ? 'Closes' : 'Voting ended'} ${when(closesAt, now)}</p>`;
 }
 
 /** The rest of the ballot's facts (subject, channel, deadline, electorate, rules), folded away on a small screen. */
@@ -155,7 +160,7 @@ ${rulesLine(ballot)}
 // ---------------------------------------------------------------------------------------------------------------
 // GET /vote
 
-export function votingList(ballots: readonly BallotResponse[], org: string | undefined, names: PartnerNames, now: Date): SafeHtml {
+export function votingList(ballots: readonly BallotResponse[], org: string | undefined, names: PartnerNames, now: Date, refreshSeconds?: number): SafeHtml {
   const open = ballots.filter((ballot) => ballot.status === 'open').sort((a, b) => Date.parse(a.closesAt ?? '') - Date.parse(b.closesAt ?? ''));
   const since = now.getTime() - RECENT_DAYS * 86_400_000;
   const recent = ballots
@@ -164,6 +169,7 @@ export function votingList(ballots: readonly BallotResponse[], org: string | und
     .slice(0, 10);
   return html`${whoYouVoteFor(org, names)}
 <h2 id="open">Open ballots</h2>
+${refreshSeconds ? html`<p class="muted">A ballot closes within a day: with JavaScript on, this page reloads every ${refreshSeconds} seconds to keep the turnout current.</p>` : ''}
 ${open.length === 0 ? html`<p>No ballot is open. When the Secretariat puts a question to the Partners Board, it appears here.</p>` : html`<div class="cards">${open.map((ballot) => openCard(ballot, org, now))}</div>`}
 <h2 id="results">Results of recent ballots</h2>
 ${recent.length === 0 ? html`<p>No ballot closed in the last ${RECENT_DAYS} days.</p>` : html`<div class="cards">${recent.map((ballot) => resultCard(ballot, org, now))}</div>`}
@@ -190,7 +196,7 @@ function openCard(ballot: BallotResponse, org: string | undefined, now: Date): S
   return html`<section class="card ballot" aria-labelledby="${heading}">
 <h3 id="${heading}">${ballot.subject.title}</h3>
 <p class="question">${ballot.question}</p>
-${ballot.closesAt ? html`<p>Closes ${when(ballot.closesAt, now)}</p>` : ''}
+${ballot.closesAt ? deadline(ballot.closesAt, now) : ''}
 <p>${yourOrganisation(ballot, org)}</p>
 ${turnout(ballot)}
 ${state.open ? '' : html`<p class="muted">You cannot vote: ${state.reason} (${tor(state.clauses)}).</p>`}

@@ -44,7 +44,8 @@ export class VoteController {
     const names = await partnerNames(context);
     // While a ballot is about to close, the turnout on this page is kept fresh (JavaScript only; it says so).
     const closingSoon = answer.body.some((b) => b.status === 'open' && b.closesAt !== undefined && Date.parse(b.closesAt) - now.getTime() < 86_400_000);
-    context.render('Vote', votingList(answer.body, org, names, now), closingSoon ? { refreshSeconds: 60 } : {});
+    const refreshSeconds = closingSoon ? 60 : undefined;
+    context.render('Vote', votingList(answer.body, org, names, now, refreshSeconds), { refreshSeconds });
   }
 
   @Get(':ballotId')
