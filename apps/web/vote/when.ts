@@ -31,8 +31,6 @@ export function relativeTime(iso: string, now: Date): string {
 }
 
 /** An instant for people and machines: `<time datetime>` with the UTC date and, in brackets, how far it is. */
-export function when(iso: string, now: Date, verb?: { future: string; past: string }): SafeHtml {
-  const relative = relativeTime(iso, now);
-  const phrase = verb === undefined ? relative : `${Date.parse(iso) > now.getTime() ? verb.future : verb.past} ${relative}`;
-  return html`<time datetime="${iso}">${formatInstant(iso)}</time> <span class="muted">(${phrase})</span>`;
+export function when(iso: string, now: Date): SafeHtml {
+  return html`<time datetime="${iso}">${formatInstant(iso)}</time> <span class="muted">(${relativeTime(iso, now)})</span>`;
 }
