@@ -4,6 +4,7 @@ import { issueLocalToken, type Role } from '../../libs/auth/index.js';
 import { loadConfig, type AppConfig } from '../../libs/config/index.js';
 import { openStores, type Stores } from '../../libs/engine/index.js';
 import type { Clock } from '../../libs/kernel/clock.js';
+import type { OfficeSettings } from '../../libs/offices/index.js';
 import { createApi } from '../../apps/api/create-api.js';
 
 export const TEST_SECRET = 'test-secret-of-at-least-thirty-two-characters';
@@ -27,6 +28,8 @@ export interface StartApiOptions {
   databaseSchema?: string;
   clock?: Clock;
   ballotPollMs?: number;
+  /** The office process's settings (renewal notice, scheduler poll interval). */
+  offices?: Partial<OfficeSettings>;
   /** U4SSC_DEV_SIGN_IN=on: the web interface's development sign-in. */
   devSignIn?: boolean;
   /** More environment for loadConfig (U4SSC_OIDC_*, ...). */
@@ -51,7 +54,7 @@ export async function startApi(options: StartApiOptions): Promise<ApiHarness> {
     ...(postgresUrl ? { U4SSC_DATABASE_URL: postgresUrl, U4SSC_DATABASE_SCHEMA: fresh?.schema ?? options.databaseSchema } : {}),
   });
   const stores = await openStores(config);
-  const app = await createApi({ config, stores, clock: options.clock, quiet: true, ballotPollMs: options.ballotPollMs });
+  const app = await createApi({ config, stores, clock: options.clock, quiet: true, ballotPollMs: options.ballotPollMs, offices: options.offices });
   await app.init();
   return {
     app,

@@ -1,13 +1,8 @@
-import { join } from 'node:path';
 import { expect } from '@jest/globals';
 import request from 'supertest';
-import { issueLocalToken } from '../../libs/auth/index.js';
-import { loadConfig } from '../../libs/config/index.js';
-import { openStores } from '../../libs/engine/index.js';
 import type { Clock } from '../../libs/kernel/clock.js';
 import type { OfficeSettings } from '../../libs/offices/index.js';
-import { createApi } from '../../apps/api/create-api.js';
-import { TEST_SECRET, type ApiHarness } from './api-harness.js';
+import { startApi, type ApiHarness } from './api-harness.js';
 import { openBallot, representativeOf } from './ballots.js';
 
 const DAY = 86_400_000;
@@ -16,19 +11,8 @@ const DAY = 86_400_000;
  * The real API on a SQLite file, as `startApi` builds it, with the office settings given: the suites move a
  * ManualClock and call the schedulers' `runOnce()` themselves, so both schedulers poll only once a day.
  */
-export async function startOfficesApi(options: { dir: string; clock: Clock; offices?: Partial<OfficeSettings> }): Promise<ApiHarness> {
-  const config = loadConfig({ U4SSC_STORE: 'sqlite', U4SSC_SQLITE_FILE: join(options.dir, 'u4ssc.sqlite'), U4SSC_TOKEN_SECRET: TEST_SECRET });
-  const stores = await openStores(config);
-  const app = await createApi({ config, stores, clock: options.clock, quiet: true, ballotPollMs: DAY, offices: { pollMs: DAY, ...options.offices } });
-  await app.init();
-  return {
-    app,
-    server: app.getHttpServer(),
-    config,
-    stores,
-    token: (sub, roles, extra = {}) => issueLocalToken(TEST_SECRET, { sub, roles, org: extra.org, name: extra.name }, { expiresIn: extra.expiresIn ?? '1h' }),
-    close: () => app.close(),
-  };
+export function startOfficesApi(options: { dir: string; clock: Clock; offices?: Partial<OfficeSettings> }): Promise<ApiHarness> {
+  return startApi({ dir: options.dir, clock: options.clock, ballotPollMs: DAY, offices: { pollMs: DAY, ...options.offices } });
 }
 
 /**
