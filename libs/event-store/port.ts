@@ -84,6 +84,13 @@ export interface EventStore {
   lastRevision(stream: string): Promise<number>;
 
   /**
+   * The event with this id if `stream` holds it; undefined when no event has the id or another stream holds it.
+   * Event ids derive from command ids, so this is how the runner knows a command was applied without reading the
+   * whole stream.
+   */
+  findEvent(stream: string, id: string): Promise<StoredEvent | undefined>;
+
+  /**
    * One page of the global log, in position order. Never skips an event: an event whose transaction was still in
    * flight when a later one became visible is delivered before the reader moves past it.
    */

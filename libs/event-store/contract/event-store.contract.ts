@@ -224,6 +224,18 @@ export function describeEventStoreContract(name: string, open: () => Promise<Eve
         expect((await store.readStream('s')).every((event) => event.stream === 's')).toBe(true);
       });
 
+      it('finds an event by id in its own stream only', async () => {
+        const [first, second] = (await store.append('s', testEvents(2), { expectedRevision: 'no-stream' })).events;
+        const [elsewhere] = (await store.append('other', testEvents(1), { expectedRevision: 'no-stream' })).events;
+
+        expect(await store.findEvent('s', first!.id)).toEqual(first);
+        expect(await store.findEvent('s', second!.id)).toEqual(second);
+        expect(await store.findEvent('other', elsewhere!.id)).toEqual(elsewhere);
+        expect(await store.findEvent('s', elsewhere!.id)).toBeUndefined();
+        expect(await store.findEvent('nope', first!.id)).toBeUndefined();
+        expect(await store.findEvent('s', testEvent().id)).toBeUndefined();
+      });
+
       it('pages through the whole log in position order with after/next/end, without gaps or repeats', async () => {
         const appended: string[] = [];
         for (let batch = 0; batch < 21; batch += 1) {

@@ -165,6 +165,18 @@ export class EventStoreDbEventStore implements EventStore {
     return this.call(async () => (await this.tail(stream)).lastRevision);
   }
 
+  /**
+   * An id nobody claimed is stored nowhere; one this stream claimed is looked for from the stream's tail backwards
+   * (a command being retried is usually recent). See event-id-claims.ts.
+   */
+  async findEvent(stream: string, id: string): Promise<StoredEvent | undefined> {
+    return this.call(async () => {
+      const claims = await this.claims.lookup([id]);
+      if (claims.get(id) !== stream) return undefined;
+      return (await this.tail(stream, new Set([id]))).found.get(id);
+    });
+  }
+
   async readAll(options: ReadAllOptions = {}): Promise<ReadAllPage> {
     const after = options.after ?? 0;
     const limit = pageSize(options.limit);

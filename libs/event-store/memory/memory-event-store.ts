@@ -84,6 +84,12 @@ export class MemoryEventStore implements EventStore {
     return this.streams.get(stream)?.at(-1)?.revision ?? -1;
   }
 
+  async findEvent(stream: string, id: string): Promise<StoredEvent | undefined> {
+    this.assertOpen();
+    const event = this.byId.get(id);
+    return event?.stream === stream ? structuredClone(event) : undefined;
+  }
+
   async readAll(options: ReadAllOptions = {}): Promise<ReadAllPage> {
     this.assertOpen();
     const after = options.after ?? 0;

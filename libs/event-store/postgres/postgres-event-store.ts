@@ -160,6 +160,15 @@ export class PostgresEventStore implements EventStore {
     return rows[0] ? Number(rows[0].revision) : -1;
   }
 
+  async findEvent(stream: string, id: string): Promise<StoredEvent | undefined> {
+    this.assertOpen();
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${COLUMNS} FROM ${this.table} WHERE id = $1 AND stream = $2`,
+      [id, stream],
+    );
+    return rows[0] && toStoredEvent(rows[0]);
+  }
+
   async readAll(options: ReadAllOptions = {}): Promise<ReadAllPage> {
     this.assertOpen();
     const after = options.after ?? 0;

@@ -86,6 +86,7 @@ export class SqliteEventStore implements EventStore {
 
   private readonly subscriptions = new LocalSubscriptions();
   private readonly findIds: Database.Statement<[string], EventRow>;
+  private readonly findId: Database.Statement<[string, string], EventRow>;
   private readonly tail: Database.Statement<[string], Pick<EventRow, 'revision' | 'hash'>>;
   private readonly insert: Database.Statement<[string, string, number, string, string, string, string, string]>;
   private readonly streamRange: Database.Statement<[string, number, number], EventRow>;
@@ -98,6 +99,7 @@ export class SqliteEventStore implements EventStore {
 
   private constructor(readonly db: Database.Database) {
     this.findIds = db.prepare(`SELECT ${COLUMNS} FROM events WHERE id IN (SELECT value FROM json_each(?))`);
+    this.findId = db.prepare(`SELECT ${COLUMNS} FROM events WHERE id = ? AND stream = ?`);
     this.tail = db.prepare('SELECT revision, hash FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1');
     this.insert = db.prepare(
       `INSERT INTO events (id, stream, revision, type, data, metadata, prev_hash, hash)
@@ -135,6 +137,11 @@ export class SqliteEventStore implements EventStore {
 
   async lastRevision(stream: string): Promise<number> {
     return this.tail.get(stream)?.revision ?? -1;
+  }
+
+  async findEvent(stream: string, id: string): Promise<StoredEvent | undefined> {
+    const row = this.findId.get(id, stream);
+    return row && toStoredEvent(row);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<ReadAllPage> {
