@@ -1,0 +1,3 @@
+export * from './port.js';
+export * from './memory/memory-snapshot-store.js';
+export * from './sqlite/sqlite-snapshot-store.js';
