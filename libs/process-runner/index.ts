@@ -1,4 +1,6 @@
 export * from './process-definition.js';
 export * from './fold.js';
 export * from './load-process.js';
+export * from './snapshot-state.js';
+export * from './resume.js';
 export * from './run-command.js';

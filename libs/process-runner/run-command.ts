@@ -6,7 +6,8 @@ import { derivedId } from '../kernel/ids.js';
 import { clausesFor } from '../../state-machines/tools/clauses.js';
 import { foldOnto, machineEventOf, stateValueString, stepMachine, type ProcessState } from './fold.js';
 import type { Decision, ProcessDefinition } from './process-definition.js';
-import { loadProcess, machineFor } from './load-process.js';
+import { machineFor } from './load-process.js';
+import { loadCurrent, saveSnapshot, type CurrentProcess, type RunnerSnapshots } from './resume.js';
 
 export interface CommandContext {
   /** Event ids derive from it: the same command id never appends twice. */
@@ -26,6 +27,9 @@ export interface RunnerDeps {
    * process commands on a stream queue (ProcessCommands), so the races left come from other processes.
    */
   maxAttempts?: number;
+  /** Start from the stream's latest snapshot and write new ones (resume.ts); without it, every command folds the
+   * whole stream. */
+  snapshots?: RunnerSnapshots;
 }
 
 export interface CommandOutcome {
@@ -43,9 +47,10 @@ export interface CommandOutcome {
 export type Decide = (state: ProcessState, now: Date) => Decision[];
 
 /**
- * The one path from a command to stored events: read the stream, fold it through its pinned machine, decide,
- * check every candidate event is a legal transition (else a 409 naming the state and the clause), append with
- * the expected revision, and on a concurrent append re-read and decide again (bounded).
+ * The one path from a command to stored events: read the stream, fold it through its pinned machine (from its
+ * latest snapshot when there is a sound one), decide, check every candidate event is a legal transition (else a 409
+ * naming the state and the clause), append with the expected revision, and on a concurrent append re-read and decide
+ * again (bounded). After the append, a snapshot when the stream has grown enough since the last one.
  */
 export async function runCommand(
   deps: RunnerDeps,
@@ -56,8 +61,9 @@ export async function runCommand(
 ): Promise<CommandOutcome> {
   const maxAttempts = deps.maxAttempts ?? 20;
   for (let attempt = 1; ; attempt += 1) {
-    const { state, events: history } = await loadProcess(deps.store, definition, stream);
-    const already = history.filter((event) => event.metadata.commandId === command.commandId);
+    const current = await loadCurrent(deps.store, definition, stream, deps.snapshots);
+    const { state } = current;
+    const already = await appliedEvents(deps.store, stream, command.commandId, current);
     if (already.length > 0) return { stream, events: already, state, duplicate: true };
 
     const now = deps.clock.now();
@@ -69,6 +75,10 @@ export async function runCommand(
       });
       const machine = machineFor(definition, state.machineVersion);
       const next = foldOnto(machine, state, result.events);
+      // Only a fresh append is known to follow `state` directly; a duplicate's events may sit further back.
+      if (deps.snapshots && !result.duplicate) {
+        await saveSnapshot(deps.snapshots, definition, stream, next, current.base, result.events.at(-1)!.hash);
+      }
       return { stream, events: result.events, state: next, duplicate: result.duplicate };
     } catch (error) {
       const raced = error instanceof ConcurrencyError || error instanceof DuplicateEventIdError;
@@ -83,6 +93,34 @@ export async function runCommand(
       await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
     }
   }
+}
+
+/** The id of a command's `index`th event in a stream: retrying the command yields the same ids. */
+export function commandEventId(stream: string, commandId: string, index: number): string {
+  return derivedId('event', stream, commandId, index);
+}
+
+/**
+ * The events this command already appended to the stream (none when it is new). A fold from the start has read
+ * them all; after a snapshot, the events before it are found by the id of the command's first event.
+ */
+async function appliedEvents(
+  store: EventStore,
+  stream: string,
+  commandId: string,
+  current: CurrentProcess,
+): Promise<StoredEvent[]> {
+  const read = current.events.filter((event) => event.metadata.commandId === commandId);
+  if (read.length > 0 || current.base === -1) return read;
+  const first = await store.findEvent(stream, commandEventId(stream, commandId, 0));
+  if (!first || first.metadata.commandId !== commandId) return [];
+  const applied: StoredEvent[] = [];
+  // One append holds all of a command's events, at consecutive revisions.
+  for (const event of await store.readStream(stream, { fromRevision: first.revision, toRevision: current.state.revision })) {
+    if (event.metadata.commandId !== commandId) break;
+    applied.push(event);
+  }
+  return applied;
 }
 
 function placeDecisions(
@@ -122,7 +160,7 @@ function placeDecisions(
       );
     }
     snapshot = next;
-    return { id: derivedId('event', stream, command.commandId, index), type: decision.type, data: decision.data, metadata };
+    return { id: commandEventId(stream, command.commandId, index), type: decision.type, data: decision.data, metadata };
   });
   return events;
 }
