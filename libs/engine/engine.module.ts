@@ -2,6 +2,7 @@ import {
   Global,
   Inject,
   Injectable,
+  Logger,
   Module,
   type DynamicModule,
   type OnApplicationBootstrap,
@@ -13,7 +14,8 @@ import { systemClock } from '../kernel/clock.js';
 import { CLOCK, EVENT_STORE, READ_MODEL_STORE } from '../kernel/tokens.js';
 import { Projector, type Projection } from '../projections/index.js';
 import { closeStores, type Stores } from './open-stores.js';
-import { ProcessCommands } from './process-commands.service.js';
+import { ProcessCommands, RUNNER_SNAPSHOTS } from './process-commands.service.js';
+import type { RunnerSnapshots } from '../process-runner/index.js';
 import { LeaderTasks } from './leader-tasks.js';
 
 export interface EngineOptions {
@@ -84,6 +86,7 @@ export class EngineModule {
               onDemand: !(options.background ?? true),
             }),
         },
+        { provide: RUNNER_SNAPSHOTS, useFactory: () => runnerSnapshots(options.stores) },
         ProcessCommands,
         LeaderTasks,
         EngineLifecycle,
@@ -91,4 +94,15 @@ export class EngineModule {
       exports: [EVENT_STORE, READ_MODEL_STORE, CLOCK, Projector, ProcessCommands, LeaderTasks, CqrsModule],
     };
   }
+}
+
+/** Snapshots on the stores' snapshot store; a snapshot that cannot be used or written is logged, never fatal. */
+function runnerSnapshots(stores: Stores): RunnerSnapshots | null {
+  if (stores.snapshotEvery <= 0) return null;
+  const logger = new Logger('Snapshots');
+  return {
+    store: stores.snapshots,
+    every: stores.snapshotEvery,
+    onProblem: (message) => logger.warn(message),
+  };
 }

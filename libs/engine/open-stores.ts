@@ -6,6 +6,9 @@ import { MemoryReadModelStore } from '../read-models/memory/memory-read-model-st
 import { SqliteReadModelStore } from '../read-models/sqlite/sqlite-read-model-store.js';
 import { PostgresReadModelStore } from '../read-models/postgres/postgres-read-model-store.js';
 import type { ReadModelStore } from '../read-models/port.js';
+import { MemorySnapshotStore, SqliteSnapshotStore, type SnapshotStore } from '../snapshots/index.js';
+import { PostgresSnapshotStore } from '../snapshots/postgres/postgres-snapshot-store.js';
+import { DEFAULT_SNAPSHOT_EVERY } from '../process-runner/index.js';
 import { SoleLeadership, type Leadership } from './leadership/leadership.js';
 import { PostgresLeadership } from './leadership/postgres-leadership.js';
 
@@ -18,28 +21,43 @@ export interface StoreSettings {
   databaseSchema?: string;
   /** EventStoreDB / KurrentDB connection string (`EVENTSTORE_URL`), required with `eventstoredb`. */
   eventStoreUrl?: string;
+  /** A command writes a snapshot once its stream has grown by this many events since the last; 0: none. Default 100. */
+  snapshotEvery?: number;
 }
 
 export interface Stores {
   events: EventStore;
   readModels: ReadModelStore;
+  /** Folded states of long streams, outside the log and disposable (libs/snapshots). */
+  snapshots: SnapshotStore;
+  snapshotEvery: number;
   /** Who runs the background work when several processes share the stores. */
   leadership: Leadership;
 }
 
 /**
- * Opens the event log and the read-model store the configuration names. The read models live beside the
- * events: in the same SQLite file, or in the same PostgreSQL database; with EventStoreDB, in the SQLite file.
+ * Opens the event log and the read-model and snapshot stores the configuration names. Read models and snapshots
+ * live beside the events, in tables of their own: in the same SQLite file, or in the same PostgreSQL schema; with
+ * EventStoreDB, in the SQLite file (a snapshot is checked against the log before use, wherever it is kept).
  */
 export async function openStores(settings: StoreSettings): Promise<Stores> {
+  const snapshotEvery = settings.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
   switch (settings.store) {
     case 'memory':
-      return { events: new MemoryEventStore(), readModels: new MemoryReadModelStore(), leadership: new SoleLeadership() };
+      return {
+        events: new MemoryEventStore(),
+        readModels: new MemoryReadModelStore(),
+        snapshots: new MemorySnapshotStore(),
+        snapshotEvery,
+        leadership: new SoleLeadership(),
+      };
     case 'sqlite': {
       mkdirSync(dirname(settings.sqliteFile), { recursive: true });
       return {
         events: SqliteEventStore.open(settings.sqliteFile),
         readModels: SqliteReadModelStore.open(settings.sqliteFile),
+        snapshots: SqliteSnapshotStore.open(settings.sqliteFile),
+        snapshotEvery,
         leadership: new SoleLeadership(),
       };
     }
@@ -47,14 +65,18 @@ export async function openStores(settings: StoreSettings): Promise<Stores> {
       if (!settings.databaseUrl) throw new Error('U4SSC_DATABASE_URL is required when U4SSC_STORE=postgres');
       const options = { connectionString: settings.databaseUrl, schema: settings.databaseSchema ?? 'public' };
       const events = await PostgresEventStore.open(options);
+      let readModels: PostgresReadModelStore | undefined;
       try {
+        readModels = await PostgresReadModelStore.open(options);
         return {
           events,
-          readModels: await PostgresReadModelStore.open(options),
+          readModels,
+          snapshots: await PostgresSnapshotStore.open(options),
+          snapshotEvery,
           leadership: new PostgresLeadership({ connectionString: options.connectionString, schema: options.schema }),
         };
       } catch (error) {
-        await events.close();
+        await Promise.allSettled([events.close(), readModels?.close()]);
         throw error;
       }
     }
@@ -65,11 +87,19 @@ export async function openStores(settings: StoreSettings): Promise<Stores> {
       // process, hence SoleLeadership. The server is reached first, so a wrong URL stops start-up before any file.
       const { EventStoreDbEventStore } = await import('../event-store/eventstoredb/index.js');
       const events = await EventStoreDbEventStore.open({ connectionString: settings.eventStoreUrl });
+      let readModels: SqliteReadModelStore | undefined;
       try {
         mkdirSync(dirname(settings.sqliteFile), { recursive: true });
-        return { events, readModels: SqliteReadModelStore.open(settings.sqliteFile), leadership: new SoleLeadership() };
+        readModels = SqliteReadModelStore.open(settings.sqliteFile);
+        return {
+          events,
+          readModels,
+          snapshots: SqliteSnapshotStore.open(settings.sqliteFile),
+          snapshotEvery,
+          leadership: new SoleLeadership(),
+        };
       } catch (error) {
-        await events.close();
+        await Promise.allSettled([events.close(), readModels?.close()]);
         throw error;
       }
     }
@@ -78,5 +108,5 @@ export async function openStores(settings: StoreSettings): Promise<Stores> {
 
 export async function closeStores(stores: Stores): Promise<void> {
   await stores.leadership.stop();
-  await Promise.allSettled([stores.events.close(), stores.readModels.close()]);
+  await Promise.allSettled([stores.events.close(), stores.readModels.close(), stores.snapshots.close()]);
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
 import type { EventStore } from '../event-store/index.js';
 import { CLOCK, EVENT_STORE } from '../kernel/tokens.js';
@@ -12,10 +12,14 @@ import {
   type LoadOptions,
   type LoadedProcess,
   type ProcessDefinition,
+  type RunnerSnapshots,
 } from '../process-runner/index.js';
 import { Projector } from '../projections/index.js';
 import { EventAppended } from './event-appended.js';
 import { KeyedLock } from './keyed-lock.js';
+
+/** The runner's snapshot settings (EngineModule provides them from the stores); absent: every command folds in full. */
+export const RUNNER_SNAPSHOTS = Symbol('RUNNER_SNAPSHOTS');
 
 /** How long a command's answer waits for the read models to include its events (read-your-writes). */
 const READ_YOUR_WRITES_MS = 2000;
@@ -30,6 +34,7 @@ export class ProcessCommands {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly projector: Projector,
     private readonly eventBus: EventBus,
+    @Optional() @Inject(RUNNER_SNAPSHOTS) private readonly snapshots?: RunnerSnapshots | null,
   ) {}
 
   async run(
@@ -38,7 +43,7 @@ export class ProcessCommands {
     command: CommandContext,
     decide: Decide,
   ): Promise<CommandOutcome> {
-    const deps = { store: this.store, clock: this.clock };
+    const deps = { store: this.store, clock: this.clock, snapshots: this.snapshots ?? undefined };
     const outcome = await this.streams.run(stream, () => runCommand(deps, definition, stream, command, decide));
     const last = outcome.events.at(-1);
     if (last) await this.projector.waitFor(last.position, READ_YOUR_WRITES_MS);
