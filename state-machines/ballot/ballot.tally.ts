@@ -48,10 +48,7 @@ export function tally({ electorate, rules, votes }: TallyInput): BallotTally {
   const yes = count('yes');
   const no = count('no');
   const abstain = count('abstain');
-  const participating = yes + no + (rules.abstentionsCountTowardQuorum ? abstain : 0);
-  const quorumRequired = Math.ceil((rules.quorum.numerator * eligible.length) / rules.quorum.denominator);
-  const quorumMet = participating >= quorumRequired;
-  const thresholdMet = meetsThreshold(rules.threshold, yes, no);
+  const { participating, quorumRequired, quorumMet, thresholdMet } = weighCounts(rules, eligible.length, { yes, no, abstain });
   return {
     eligible,
     votes: finalVotes,
@@ -65,6 +62,20 @@ export function tally({ electorate, rules, votes }: TallyInput): BallotTally {
     thresholdMet,
     outcome: !quorumMet ? 'failedQuorum' : thresholdMet ? 'approved' : 'rejected',
   };
+}
+
+/**
+ * What counts of yes, no and abstain amount to under a rule set and an electorate's size: the quorum and the
+ * threshold. The one place these rules are computed; `tally` uses it, and so do pages showing a running count.
+ */
+export function weighCounts(
+  rules: RuleSet,
+  eligible: number,
+  { yes, no, abstain }: { yes: number; no: number; abstain: number },
+): Pick<BallotTally, 'participating' | 'quorumRequired' | 'quorumMet' | 'thresholdMet'> {
+  const participating = yes + no + (rules.abstentionsCountTowardQuorum ? abstain : 0);
+  const quorumRequired = Math.ceil((rules.quorum.numerator * eligible) / rules.quorum.denominator);
+  return { participating, quorumRequired, quorumMet: participating >= quorumRequired, thresholdMet: meetsThreshold(rules.threshold, yes, no) };
 }
 
 function meetsThreshold(threshold: RuleSet['threshold'], yes: number, no: number): boolean {

@@ -1,6 +1,7 @@
 import { html, type SafeHtml } from '../../../libs/html/index.js';
 import type { BallotResponse } from '../../../libs/ballots/index.js';
 import type { RuleSet } from '../../../state-machines/ballot/ballot.rules.js';
+import { weighCounts } from '../../../state-machines/ballot/ballot.tally.js';
 
 /** The counts a chart can show: from the recorded decision once decided, else the counts the caller may see. */
 export interface ResultFigures {
@@ -39,32 +40,14 @@ export function resultFigures(ballot: BallotResponse): ResultFigures | undefined
   if (!ballot.counts || !rules) return undefined;
   const { yes, no, abstain } = ballot.counts;
   const eligible = ballot.turnout.eligible;
-  const participating = yes + no + (rules.abstentionsCountTowardQuorum ? abstain : 0);
-  const quorumRequired = Math.ceil((rules.quorum.numerator * eligible) / rules.quorum.denominator);
   return {
     eligible,
     yes,
     no,
     abstain,
     notVoted: Math.max(0, eligible - ballot.turnout.voted),
-    participating,
-    quorumRequired,
-    quorumMet: participating >= quorumRequired,
-    thresholdMet: thresholdMet(rules.threshold, yes, no),
+    ...weighCounts(rules, eligible, { yes, no, abstain }),
   };
-}
-
-function thresholdMet(threshold: RuleSet['threshold'], yes: number, no: number): boolean {
-  switch (threshold) {
-    case 'simple-majority':
-      return yes > no;
-    case 'two-thirds':
-      return yes > 0 && 3 * yes >= 2 * (yes + no);
-    case 'unanimity':
-      return yes > 0 && no === 0;
-    case 'no-objection':
-      return no === 0;
-  }
 }
 
 /** The threshold in words, as the frozen rules of the ballot state it (the ToR is silent on majorities: DESIGN.md §2). */
