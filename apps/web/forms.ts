@@ -3,6 +3,7 @@ import { html, type SafeHtml } from '../../libs/html/index.js';
 import type { FieldError, ProblemDocument } from '../../libs/http/index.js';
 import type { PageRequest } from './web-pages.js';
 import { CSRF_FIELD } from './session.js';
+import { dayText, instantText, utcFromLocalInput } from './time.js';
 
 export interface FieldSpec {
   /** The form field's name; also the API body's field it maps to unless the form's `toBody` says otherwise. */
@@ -172,7 +173,13 @@ export async function postCommandForm(context: PageRequest, form: CommandForm, b
     return;
   }
   const shown = form.fields.filter((field) => (values[field.name] ?? '') !== '');
-  const label = (field: FieldSpec) => field.options?.find((option) => option.value === values[field.name])?.label ?? values[field.name];
+  // What the person chose, in the words the pages use: an option's label, a day or an instant as every page writes it.
+  const label = (field: FieldSpec) => {
+    const value = values[field.name]!;
+    if (field.type === 'datetime-local') return instantText(utcFromLocalInput(value) ?? value);
+    if (field.type === 'date') return dayText(value);
+    return field.options?.find((option) => option.value === value)?.label ?? value;
+  };
   context.render(
     `Check: ${form.title}`,
     html`<p>${form.confirmText ?? 'Nothing is recorded until you confirm. Once recorded, it is part of the permanent, hash-chained record and cannot be changed or removed.'}</p>

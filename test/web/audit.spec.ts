@@ -129,7 +129,7 @@ describe('web: the auditors’ pages', () => {
 
     // Back to the instant the cycle was opened: picking it reloads the page (data-auto-submit).
     await Promise.all([page.waitForURL(/\?at=/), page.getByLabel('Recorded instant').selectOption(opened)]);
-    expect(await page.locator('#as-of-statement').textContent()).toContain('As of 2026-09-01 09:00:00 UTC.');
+    expect(await page.locator('#as-of-statement').textContent()).toContain('As of 1 Sep 2026, 09:00:00 UTC.');
     const then = await shown(page);
     expect(then).toEqual({ state: 'collectingInputs', rows: 4, current: 'collectingInputs' });
     // Only the start was passed through then: none of the later states is shaded.
@@ -155,7 +155,7 @@ describe('web: the auditors’ pages', () => {
     await page.getByLabel('Any instant (UTC, to the second)').fill(compiled.slice(0, 19));
     await page.getByRole('button', { name: 'Show as of the instant given' }).click();
     expect(new URL(page.url()).searchParams.get('at')).toMatch(/^2026-09-09T09:00/); // Chromium leaves out ":00" seconds
-    expect(await page.locator('#as-of-statement').textContent()).toContain('As of 2026-09-09 09:00:00 UTC.');
+    expect(await page.locator('#as-of-statement').textContent()).toContain('As of 9 Sep 2026, 09:00:00 UTC.');
     expect(await shown(page)).toEqual({ state: 'presented', rows: 7, current: 'presented' });
     // The recorded instant picked and sent with the button, as without scripts.
     await page.getByLabel('Recorded instant').selectOption(opened);

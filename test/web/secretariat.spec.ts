@@ -14,6 +14,12 @@ function deadlineValue(at: Date): string {
   return value.endsWith(':00') ? value.slice(0, 16) : value;
 }
 
+/** How the pages write an instant that has seconds: "2 Mar 2026, 09:00:30 UTC" (UTC, whatever the locale). */
+function shownToTheSecond(at: Date): string {
+  const month = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][at.getUTCMonth()];
+  return `${at.getUTCDate()} ${month} ${at.getUTCFullYear()}, ${at.toISOString().slice(11, 19)} UTC`;
+}
+
 const SECRETARIAT = { sub: 'sec-ines', role: 'secretariat' as const, name: 'Inès Secretariat' };
 const PARTNERS = ANNEX_II.slice(0, 3);
 
@@ -73,13 +79,14 @@ describe('web: the Secretariat’s dashboard and command forms (issue #9)', () =
     await page.getByRole('button', { name: 'Review the ballot' }).click();
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Check: Open a ballot');
     expect(await page.locator('dl.facts').textContent()).toContain(question);
+    expect(await page.locator('dl.facts').textContent()).toContain(shownToTheSecond(deadline)); // the deadline as every page writes it
     expect(await ballotCount()).toBe(before); // nothing appended before the confirmation
     await expectAccessible(page);
     await screenshot(page, 'secretariat-open-ballot-review');
 
     await page.getByRole('button', { name: 'Confirm and record' }).click();
     expect(new URL(page.url()).pathname).toBe('/secretariat');
-    expect(await page.getByRole('status').textContent()).toContain(`The ballot is open until ${deadline.toISOString().slice(0, 19).replace('T', ' ')} UTC.`);
+    expect(await page.getByRole('status').textContent()).toContain(`The ballot is open until ${shownToTheSecond(deadline)}.`);
     const ballots = (await request(api.server).get('/v1/ballots').set('Authorization', secretariat).expect(200)).body as { ballotId: string; question: string; closesAt: string; electorate: string[] }[];
     expect(ballots).toHaveLength(before + 1);
     const opened = ballots.find((b) => b.question === question)!;

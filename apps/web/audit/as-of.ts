@@ -1,34 +1,9 @@
 import { html, type SafeHtml } from '../../../libs/html/index.js';
 import type { HistoryEntry } from '../../../libs/audit/replay.js';
+import { instantText, localInputValue } from '../time.js';
 
-/**
- * The "as of" instant of an auditor's page. A `datetime-local` field sends `2026-09-01T09:00` or
- * `2026-09-01T09:00:30` with no time zone: the pages read and show every instant in UTC, as the record keeps them,
- * so such a value is taken as UTC. Anything else is passed to the API as it is, whose validation names what is wrong.
- */
-export function asOfQuery(raw: unknown): string | undefined {
-  const value = Array.isArray(raw) ? raw.at(-1) : raw;
-  if (typeof value !== 'string' || value.trim() === '') return undefined;
-  const text = value.trim();
-  const local = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(:\d{2}(\.\d{1,3})?)?$/.exec(text);
-  if (local) return `${local[1]}${local[2] ?? ':00'}Z`;
-  return text;
-}
-
-/** "2026-09-01 09:00:00 UTC" (milliseconds shown only when there are some). */
-export function showInstant(iso: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  const text = date.toISOString();
-  const ms = text.slice(20, 23);
-  return `${text.slice(0, 10)} ${text.slice(11, 19)}${ms === '000' ? '' : `.${ms}`} UTC`;
-}
-
-/** The value of a `datetime-local` field for an instant, in UTC, to the second. */
-export function localInputValue(iso: string): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? '' : date.toISOString().slice(0, 19);
-}
+/** The auditor's pages give every instant exactly (to the second, to the millisecond when there are some): as recorded. */
+export const exactInstant = (iso: string): string => instantText(iso, { exact: true });
 
 /** The instants at which a process's events were recorded, with the events recorded at each (several may share one). */
 export interface RecordedInstant {
@@ -51,7 +26,7 @@ function instantLabel(instant: RecordedInstant): string {
   const last = instant.events.at(-1)!;
   const revisions = first === last ? `revision ${first.revision}` : `revisions ${first.revision}–${last.revision}`;
   const types = [...new Set(instant.events.map((event) => event.type))].join(', ');
-  return `${showInstant(instant.at)} · ${revisions}: ${types}`;
+  return `${exactInstant(instant.at)} · ${revisions}: ${types}`;
 }
 
 export interface AsOfControlOptions {
@@ -80,7 +55,7 @@ export function renderAsOfControl(options: AsOfControlOptions): SafeHtml {
 
   const earlier =
     index > 0
-      ? html`<a href="${href(instants[index - 1]!.at)}" rel="prev">← One recorded instant earlier (${showInstant(instants[index - 1]!.at)})</a>`
+      ? html`<a href="${href(instants[index - 1]!.at)}" rel="prev">← One recorded instant earlier (${exactInstant(instants[index - 1]!.at)})</a>`
       : index === 0
         ? html`<a href="${href(new Date(Date.parse(instants[0]!.at) - 1).toISOString())}" rel="prev">← Just before the first event</a>`
         : '';
@@ -88,7 +63,7 @@ export function renderAsOfControl(options: AsOfControlOptions): SafeHtml {
     asked === undefined
       ? ''
       : index + 1 < instants.length
-        ? html`<a href="${href(instants[index + 1]!.at)}" rel="next">One recorded instant later (${showInstant(instants[index + 1]!.at)}) →</a>`
+        ? html`<a href="${href(instants[index + 1]!.at)}" rel="next">One recorded instant later (${exactInstant(instants[index + 1]!.at)}) →</a>`
         : html`<a href="${href()}">Now →</a>`;
 
   const errorId = 'as-of-any-error';
@@ -99,7 +74,7 @@ export function renderAsOfControl(options: AsOfControlOptions): SafeHtml {
     <p class="hint" id="as-of-recorded-hint">Each instant at which an event was recorded; the page shows the process as it stood then.</p>
     <select id="as-of-recorded" name="at" aria-describedby="as-of-recorded-hint">
       <option value=""${asked === undefined ? html` selected` : ''}>Now (every event)</option>
-      ${asked !== undefined && !exact ? html`<option value="${asked}" selected>${showInstant(asked)} (the instant you gave)</option>` : ''}
+      ${asked !== undefined && !exact ? html`<option value="${asked}" selected>${exactInstant(asked)} (the instant you gave)</option>` : ''}
       ${instants
         .map((instant) => html`<option value="${instant.at}"${exact && Date.parse(instant.at) === Date.parse(asked!) ? html` selected` : ''}>${instantLabel(instant)}</option>`)
         .reverse()}

@@ -15,8 +15,8 @@ import type { PartnerView } from '../../../libs/partners/partner.view.js';
 import type { WorkplanResponse } from '../../../libs/workplans/workplans.queries.js';
 import type { ApiAnswer } from '../api-client.js';
 import { fieldMessages, problemSummary, renderFields } from '../forms.js';
+import { instantText, utcFromLocalInput } from '../time.js';
 import { WebPages, type PageRequest } from '../web-pages.js';
-import { asOfQuery, showInstant } from './as-of.js';
 import { processPath, renderProcessPage } from './process-page.js';
 import { renderVerifyStatus } from './verify-status.js';
 
@@ -87,7 +87,7 @@ ${processList('Workplan cycles', 'workplans', workplans, (list) =>
   list.map((w) => ({ stream: w.stream, label: `Workplan ${w.cycle}`, state: w.state, note: w.title })),
 )}
 ${processList('Ballots', 'ballots', ballots, (list) =>
-  list.map((b) => ({ stream: b.stream, label: b.subject.title, state: b.status, note: b.closed ? `closed ${showInstant(b.closed.at)}` : b.closesAt ? `closes ${showInstant(b.closesAt)}` : `ballot ${b.ballotId}` })),
+  list.map((b) => ({ stream: b.stream, label: b.subject.title, state: b.status, note: b.closed ? `closed ${instantText(b.closed.at)}` : b.closesAt ? `closes ${instantText(b.closesAt)}` : `ballot ${b.ballotId}` })),
 )}
 ${processList('Offices', 'offices', offices, (answer) =>
   answer.offices.map((o) => ({ stream: `office-${o.seat}`, label: o.title, state: o.holder ? `held by ${o.holder.name}` : 'vacant', note: o.seat })),
@@ -130,7 +130,7 @@ ${processList('Partners', 'partners', partners, (list) =>
     const context = await this.pages.signedIn(request, response, AUDITORS);
     if (!context) return;
     const path = `/v1/processes/${encodeURIComponent(stream)}`;
-    let at = asOfQuery(atQuery);
+    let at = utcFromLocalInput(atQuery);
     let atError: string | undefined;
     let [replay, history] = await Promise.all([context.api.get<ProcessReplay>(path, { at }), context.api.get<History>(`${path}/history`, { at })]);
     if (at !== undefined && !replay.ok && replay.status === 400) {

@@ -4,7 +4,8 @@ import { DECIDED_STATES } from '../../../libs/audit/dossier/ballot-dossier.js';
 import { PROCESS_REGISTRY } from '../../../libs/audit/process-registry.js';
 import { storedEventOf, type HistoryEntry, type ProcessReplay } from '../../../libs/audit/replay.js';
 import { html, join, type SafeHtml } from '../../../libs/html/index.js';
-import { renderAsOfControl, showInstant } from './as-of.js';
+import { instantElement } from '../time.js';
+import { exactInstant, renderAsOfControl } from './as-of.js';
 import { renderTimeline } from './timeline.js';
 
 /** What each process's streams are called on the pages, by machine id. */
@@ -60,7 +61,7 @@ export function renderProcessPage(data: ProcessPageData): { title: string; body:
 
   const statement =
     data.at !== undefined
-      ? html`<p class="warning" role="status" id="as-of-statement"><strong>As of ${showInstant(data.at)}.</strong> The state, the path and the timeline below are as recorded up to that instant: ${history.length} of ${all.length} event${all.length === 1 ? '' : 's'}${later > 0 ? html`; ${later} recorded later ${later === 1 ? 'is' : 'are'} not shown` : ''}. <a href="${processPath(stream)}">Show it as it stands now</a>.</p>`
+      ? html`<p class="warning" role="status" id="as-of-statement"><strong>As of ${instantElement(data.at, { exact: true })}.</strong> The state, the path and the timeline below are as recorded up to that instant: ${history.length} of ${all.length} event${all.length === 1 ? '' : 's'}${later > 0 ? html`; ${later} recorded later ${later === 1 ? 'is' : 'are'} not shown` : ''}. <a href="${processPath(stream)}">Show it as it stands now</a>.</p>`
       : html`<p class="muted" id="as-of-statement">As of now: every one of the ${all.length} event${all.length === 1 ? '' : 's'} recorded.</p>`;
 
   const definition = PROCESS_REGISTRY.get(replay.machine.id);
@@ -71,7 +72,7 @@ export function renderProcessPage(data: ProcessPageData): { title: string; body:
     const path = takenPath(machine, definition.input(stream), history.map((entry) => storedEventOf(stream, entry)));
     diagram = html`<figure class="diagram" aria-labelledby="diagram-caption">
 ${renderDiagramSvg(graph, path, subject)}
-<figcaption id="diagram-caption">${pathSummary(graph, path)} Current state${data.at !== undefined ? html` as of ${showInstant(data.at)}` : ''}: <strong>${path.state}</strong> (filled); states passed through are shaded, transitions taken drawn solid, the others dashed.</figcaption>
+<figcaption id="diagram-caption">${pathSummary(graph, path)} Current state${data.at !== undefined ? html` as of ${instantElement(data.at, { exact: true })}` : ''}: <strong>${path.state}</strong> (filled); states passed through are shaded, transitions taken drawn solid, the others dashed.</figcaption>
 </figure>
 <div class="table-wrap">${renderTransitionsTable(graph, path, subject)}</div>`;
   } else {
@@ -90,7 +91,7 @@ ${renderDiagramSvg(graph, path, subject)}
   <dt>Machine</dt><dd>${replay.machine.id} v${replay.machine.version} <span class="muted">(pinned by the first event)</span></dd>
   <dt>State</dt><dd><span class="badge ${replay.done ? 'ok' : 'warn'}" id="process-state">${replay.state}</span>${replay.done ? ' (final: nothing can follow)' : ''}</dd>
   <dt>Events</dt><dd>${replay.events.folded} of ${replay.events.total}${replay.revision >= 0 ? `, up to revision ${replay.revision}` : ''}</dd>
-  ${replay.lastEvent ? html`<dt>Last event</dt><dd><code>${replay.lastEvent.type}</code> at ${showInstant(replay.lastEvent.occurredAt)}, position ${replay.lastEvent.position}, hash <code class="mono" title="${replay.lastEvent.hash}">${replay.lastEvent.hash.slice(0, 12)}…</code></dd>` : ''}
+  ${replay.lastEvent ? html`<dt>Last event</dt><dd><code>${replay.lastEvent.type}</code> at ${instantElement(replay.lastEvent.occurredAt, { exact: true })}, position ${replay.lastEvent.position}, hash <code class="mono" title="${replay.lastEvent.hash}">${replay.lastEvent.hash.slice(0, 12)}…</code></dd>` : ''}
   ${replay.torVersion ? html`<dt>Rules</dt><dd>${replay.torVersion}</dd>` : ''}
   <dt>Allowed next</dt><dd>${replay.next.length === 0
     ? html`<span class="muted">nothing</span>`
@@ -109,7 +110,7 @@ ${diagram}
 </section>
 <section aria-labelledby="timeline-heading">
 <h2 id="timeline-heading">Timeline</h2>
-${renderTimeline(history, `The events of ${stream}${data.at !== undefined ? ` recorded up to ${showInstant(data.at)}` : ''}, oldest first`)}
+${renderTimeline(history, `The events of ${stream}${data.at !== undefined ? ` recorded up to ${exactInstant(data.at)}` : ''}, oldest first`)}
 </section>
 <section aria-labelledby="downloads-heading">
 <h2 id="downloads-heading">Downloads</h2>

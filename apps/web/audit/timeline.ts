@@ -1,6 +1,6 @@
 import type { HistoryEntry } from '../../../libs/audit/replay.js';
 import { html, join, type SafeHtml } from '../../../libs/html/index.js';
-import { showInstant } from './as-of.js';
+import { instantElement } from '../time.js';
 
 /** "partner for FAO", "secretariat", "system": the capacity a person acted in. */
 export function capacityText(capacity: HistoryEntry['capacity']): string {
@@ -16,11 +16,11 @@ export function renderTimeline(events: readonly HistoryEntry[], caption: string)
   if (events.length === 0) return html`<p class="muted">No event is recorded up to this instant: the process had not begun.</p>`;
   return html`<div class="table-wrap"><table class="timeline">
 <caption>${caption}</caption>
-<thead><tr><th scope="col">Rev.</th><th scope="col">When (UTC)</th><th scope="col">Event</th><th scope="col">Actor</th><th scope="col">Capacity</th><th scope="col">ToR</th><th scope="col">State after</th><th scope="col">Hash</th></tr></thead>
+<thead><tr><th scope="col">Rev.</th><th scope="col">When</th><th scope="col">Event</th><th scope="col">Actor</th><th scope="col">Capacity</th><th scope="col">ToR</th><th scope="col">State after</th><th scope="col">Hash</th></tr></thead>
 <tbody>${events.map(
     (event) => html`<tr data-revision="${event.revision}">
 <td>${event.revision}</td>
-<td>${showInstant(event.occurredAt).replace(' UTC', '')}</td>
+<td>${instantElement(event.occurredAt, { exact: true })}</td>
 <th scope="row"><code>${event.type}</code>${event.imported ? html` <span class="badge warn">imported</span>` : ''}
 <details><summary>Recorded data<span class="muted"> (rev. ${event.revision})</span></summary>
 <dl class="facts"><dt>Event id</dt><dd class="mono">${event.id}</dd><dt>Position</dt><dd>${event.position}</dd><dt>Command</dt><dd class="mono">${event.commandId}</dd>

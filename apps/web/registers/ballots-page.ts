@@ -1,7 +1,8 @@
 import { html, type SafeHtml } from '../../../libs/html/index.js';
 import type { BallotResponse } from '../../../libs/ballots/index.js';
 import { describeRules } from '../../../state-machines/ballot/ballot.rules.js';
-import { badge, day, instant, tor, words, type Tone } from './format.js';
+import { dayElement, instantElement } from '../time.js';
+import { badge, tor, words, type Tone } from './format.js';
 import { resultFigures, resultsChart, resultsTable } from './results-chart.js';
 
 export const BALLOT_STATUS_FILTERS = ['open', 'approved', 'rejected', 'failedQuorum', 'withdrawn', 'closed', 'draft'] as const;
@@ -46,7 +47,7 @@ ${ballots.length === 0
   <th scope="row"><a href="/registers/ballots/${encodeURIComponent(ballot.ballotId)}">${ballot.subject.title}</a><br><span class="muted">${words(ballot.subject.kind)}, ${ballot.channel}</span></th>
   <td class="wrap">${ballot.question}</td>
   <td>${ballotStatus(ballot.status)}</td>
-  <td>${day(ballot.closesAt)}</td>
+  <td>${dayElement(ballot.closesAt)}</td>
   <td>${ballot.turnout.voted} of ${ballot.turnout.eligible}</td>
   <td>${figures ? `${figures.yes} yes, ${figures.no} no, ${figures.abstain} abstain` : html`<span class="muted">secret until the close</span>`}</td>
 </tr>`;
@@ -64,14 +65,14 @@ export function ballotPage(ballot: BallotResponse): SafeHtml {
   <dt>Status</dt><dd>${ballotStatus(ballot.status)}</dd>
   <dt>Subject</dt><dd>${words(ballot.subject.kind)}: ${subjectLink(ballot.subject)}${ballot.subject.reference ? html` <span class="muted">(${ballot.subject.reference})</span>` : ''}</dd>
   <dt>Channel</dt><dd>${ballot.channel === 'meeting' ? 'vote at a meeting' : 'electronic'}</dd>
-  <dt>Opened</dt><dd>${instant(ballot.opensAt)}${ballot.openedBy ? html` by ${ballot.openedBy}` : ''}</dd>
-  <dt>Deadline</dt><dd>${instant(ballot.closesAt)}</dd>
-  ${ballot.closed ? html`<dt>Closed</dt><dd>${instant(ballot.closed.at)} (${closeCause(ballot.closed.cause)})${ballot.closed.reason ? html`: ${ballot.closed.reason}` : ''}</dd>` : ''}
-  ${ballot.withdrawn ? html`<dt>Withdrawn</dt><dd>${instant(ballot.withdrawn.at)} by ${ballot.withdrawn.by}: ${ballot.withdrawn.reason}</dd>` : ''}
+  <dt>Opened</dt><dd>${instantElement(ballot.opensAt)}${ballot.openedBy ? html` by ${ballot.openedBy}` : ''}</dd>
+  <dt>Deadline</dt><dd>${instantElement(ballot.closesAt)}</dd>
+  ${ballot.closed ? html`<dt>Closed</dt><dd>${instantElement(ballot.closed.at)} (${closeCause(ballot.closed.cause)})${ballot.closed.reason ? html`: ${ballot.closed.reason}` : ''}</dd>` : ''}
+  ${ballot.withdrawn ? html`<dt>Withdrawn</dt><dd>${instantElement(ballot.withdrawn.at)} by ${ballot.withdrawn.by}: ${ballot.withdrawn.reason}</dd>` : ''}
   <dt>Rules</dt><dd>${ballot.rules ? describeRules(ballot.rules) : '—'}${ballot.rulesSource
     ? html` <span class="muted">(${ballot.rulesSource.chosenBy === 'rule-table' ? `default for ${words(ballot.rulesSource.subjectKind)}, ${ballot.rulesSource.table} v${ballot.rulesSource.tableVersion}` : `chosen by the Secretariat: ${ballot.rulesSource.reason ?? ''}`}; ToR ${ballot.rulesSource.clauses.join(', ')})</span>`
     : ''}</dd>
-  <dt>Electorate</dt><dd>${ballot.electorate.length} Partners${ballot.electorateAsOf ? html`, as registered at ${instant(ballot.electorateAsOf)}` : ''}: ${ballot.electorate.join(', ')}</dd>
+  <dt>Electorate</dt><dd>${ballot.electorate.length} Partners${ballot.electorateAsOf ? html`, as registered at ${instantElement(ballot.electorateAsOf)}` : ''}: ${ballot.electorate.join(', ')}</dd>
   <dt>Turnout</dt><dd>${ballot.turnout.voted} of ${ballot.turnout.eligible} have voted</dd>
   ${mine ? html`<dt>Your organisation</dt><dd>${mine.partnerId}: ${!mine.eligible ? 'not in this ballot’s electorate' : mine.voted ? `voted ${mine.choice ?? ''}` : 'has not voted'}</dd>` : ''}
 </dl>
@@ -79,7 +80,7 @@ export function ballotPage(ballot: BallotResponse): SafeHtml {
 ${ballot.status === 'open' ? html`<p class="muted">While the ballot is open this page reloads itself every minute (with JavaScript); reload it yourself otherwise.</p>` : ''}
 <h2 id="result-heading">${decided ? 'Result' : 'Count so far'}</h2>
 ${figures && ballot.rules
-  ? html`${figures.outcome ? html`<p>Outcome: ${ballotStatus(figures.outcome)} — recorded ${instant(ballot.decision?.at)}.</p>` : ''}
+  ? html`${figures.outcome ? html`<p>Outcome: ${ballotStatus(figures.outcome)} — recorded ${instantElement(ballot.decision?.at)}.</p>` : ''}
 ${resultsChart(ballot, figures)}
 ${resultsTable(ballot, figures)}`
   : html`<p>${ballot.status === 'withdrawn'
@@ -106,7 +107,7 @@ function votesTable(ballot: BallotResponse): SafeHtml {
     return html`<tr>
   <th scope="row"><a href="/registers/partners/${encodeURIComponent(partnerId)}">${partnerId}</a></th>
   <td>${votes[partnerId] ?? html`<span class="muted">did not vote</span>`}${changes > 0 ? html` <span class="muted">(changed ${changes} ${changes === 1 ? 'time' : 'times'})</span>` : ''}</td>
-  <td>${last ? instant(last.at) : ''}</td>
+  <td>${last ? instantElement(last.at) : ''}</td>
   <td>${last?.by ?? ''}</td>
 </tr>`;
   })}</tbody>

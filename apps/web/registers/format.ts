@@ -2,32 +2,6 @@ import { html, type SafeHtml } from '../../../libs/html/index.js';
 import type { ApiAnswer } from '../api-client.js';
 import type { PageRequest } from '../web-pages.js';
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** "2 Mar 2026" (UTC): the same on every server and in every test, whatever the locale. */
-export function dayText(iso: string): string {
-  const at = new Date(iso);
-  if (Number.isNaN(at.getTime())) return iso;
-  return `${at.getUTCDate()} ${MONTHS[at.getUTCMonth()]} ${at.getUTCFullYear()}`;
-}
-
-/** "2 Mar 2026, 09:00 UTC". */
-export function instantText(iso: string): string {
-  const at = new Date(iso);
-  if (Number.isNaN(at.getTime())) return iso;
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${dayText(iso)}, ${pad(at.getUTCHours())}:${pad(at.getUTCMinutes())} UTC`;
-}
-
-/** A <time> element: the machine-readable instant, a person's reading of it. */
-export function day(iso: string | null | undefined): SafeHtml {
-  return iso ? html`<time datetime="${iso}">${dayText(iso)}</time>` : html`<span class="muted">—</span>`;
-}
-
-export function instant(iso: string | null | undefined): SafeHtml {
-  return iso ? html`<time datetime="${iso}">${instantText(iso)}</time>` : html`<span class="muted">—</span>`;
-}
-
 export type Tone = 'ok' | 'bad' | 'warn' | '';
 
 /** A status word in a badge: the tone is a colour and the word itself, never the colour alone. */

@@ -1,6 +1,7 @@
 import { html, type SafeHtml } from '../../../libs/html/index.js';
 import type { ExpiriesAnswer, RegisterAnswer, SeatView } from '../../../libs/offices/index.js';
-import { asOfForm, badge, day, dayText, tor } from './format.js';
+import { dayElement, dayText } from '../time.js';
+import { asOfForm, badge, tor } from './format.js';
 import { groundsText } from './offices-grounds.js';
 import { tenureChart, tenureTable } from './tenure-chart.js';
 
@@ -37,13 +38,13 @@ ${register.offices.length === 0
       (entry) => html`<tr>
   <th scope="row"><a href="/registers/offices/${encodeURIComponent(entry.seat)}">${entry.title}</a></th>
   <td>${entry.holder ? html`${entry.holder.name} <span class="muted">(${entry.holder.personId})</span>` : badge('vacant', 'warn')}</td>
-  <td>${entry.term ? html`${entry.term.number}: ${day(entry.term.start)} to ${day(entry.term.end)}${entry.term.kind === 'renewal' ? ' (renewed)' : ''}` : html`<span class="muted">—</span>`}</td>
+  <td>${entry.term ? html`${entry.term.number}: ${dayElement(entry.term.start)} to ${dayElement(entry.term.end)}${entry.term.kind === 'renewal' ? ' (renewed)' : ''}` : html`<span class="muted">—</span>`}</td>
   <td>${entry.term ? groundsText(entry.term.grounds) : ''}</td>
   <td>${entry.nextTerm
-    ? html`${badge('renewed', 'ok')} term ${entry.nextTerm.number} from ${day(entry.nextTerm.start)}`
+    ? html`${badge('renewed', 'ok')} term ${entry.nextTerm.number} from ${dayElement(entry.nextTerm.start)}`
     : entry.renewalDue
-      ? html`${badge('renewal due', 'warn')} since ${day(entry.term?.renewalDueAt)}`
-      : entry.term ? html`due ${day(entry.term.renewalDueAt)}` : ''}</td>
+      ? html`${badge('renewal due', 'warn')} since ${dayElement(entry.term?.renewalDueAt)}`
+      : entry.term ? html`due ${dayElement(entry.term.renewalDueAt)}` : ''}</td>
   <td>${entry.candidates.length === 0 ? html`<span class="muted">none</span>` : entry.candidates.map((c, i) => html`${i > 0 ? ', ' : ''}${c.nomineeName}${c.partnerId ? html` <span class="muted">(${c.partnerId})</span>` : ''}`)}</td>
 </tr>`,
     )}</tbody>
@@ -65,9 +66,9 @@ ${expiries.expiries.length === 0
       (expiry) => html`<tr>
   <th scope="row"><a href="/registers/offices/${encodeURIComponent(expiry.seat)}">${expiry.title}</a></th>
   <td>${expiry.holder.name}</td>
-  <td>${day(expiry.end)}</td>
+  <td>${dayElement(expiry.end)}</td>
   <td>${expiry.daysLeft}</td>
-  <td>${expiry.renewed ? badge('renewal recorded', 'ok') : expiry.renewalDue ? badge('renewal due', 'warn') : html`due ${day(expiry.renewalDueAt)}`}</td>
+  <td>${expiry.renewed ? badge('renewal recorded', 'ok') : expiry.renewalDue ? badge('renewal due', 'warn') : html`due ${dayElement(expiry.renewalDueAt)}`}</td>
 </tr>`,
     )}</tbody>
 </table></div>`}`;
@@ -100,7 +101,7 @@ ${seat.nominations.length === 0
       (nomination) => html`<tr>
   <th scope="row">${nomination.nomineeName} <span class="muted">(${nomination.nomineeId})</span></th>
   <td>${nomination.partnerId ?? ''} <span class="muted">(recorded by ${nomination.by}, ${nomination.byRole})</span></td>
-  <td>${day(nomination.at)}</td>
+  <td>${dayElement(nomination.at)}</td>
   <td>${nomination.statement ?? ''}</td>
   <td>${nomination.outcome ? (nomination.outcome.appointed ? badge('appointed', 'ok') : badge('not appointed')) : badge('pending', 'warn')}</td>
 </tr>`,

@@ -1,6 +1,7 @@
 import { html, type SafeHtml } from '../../../libs/html/index.js';
 import type { PartnerView } from '../../../libs/partners/index.js';
-import { asOfForm, badge, day, dayText, tor, words } from './format.js';
+import { dayElement, dayText } from '../time.js';
+import { asOfForm, badge, tor, words } from './format.js';
 
 export interface PartnersPageInput {
   partners: PartnerView[];
@@ -43,8 +44,8 @@ ${partners.length === 0
     <td>${partner.name}</td>
     <td>${words(partner.entityType)}</td>
     <td>${statusBadge(partner)}</td>
-    <td>${day(period?.from)}</td>
-    <td>${day(period?.to)}</td>
+    <td>${dayElement(period?.from)}</td>
+    <td>${dayElement(period?.to)}</td>
   </tr>`;
   })}</tbody>
 </table></div>`}`;
@@ -63,9 +64,9 @@ export function partnerPage(partner: PartnerView): SafeHtml {
   <thead><tr><th scope="col">From</th><th scope="col">To</th><th scope="col">Intent expressed (${tor('¶12, ¶24')})</th><th scope="col">Registered by</th><th scope="col">Withdrawal</th></tr></thead>
   <tbody>${partner.periods.map(
     (period) => html`<tr>
-    <td>${day(period.from)}</td>
-    <td>${period.to ? day(period.to) : html`<span class="muted">still a Partner</span>`}</td>
-    <td>${period.intentReference}${period.intentExpressedOn ? html` (${day(period.intentExpressedOn)})` : ''}</td>
+    <td>${dayElement(period.from)}</td>
+    <td>${period.to ? dayElement(period.to) : html`<span class="muted">still a Partner</span>`}</td>
+    <td>${period.intentReference}${period.intentExpressedOn ? html` (${dayElement(period.intentExpressedOn)})` : ''}</td>
     <td>${period.registeredBy}</td>
     <td>${period.to ? html`${period.withdrawalReason ?? ''}${period.withdrawnBy ? html` <span class="muted">(recorded by ${period.withdrawnBy})</span>` : ''}` : ''}</td>
   </tr>`,

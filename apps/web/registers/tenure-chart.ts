@@ -1,6 +1,7 @@
 import { html, type SafeHtml } from '../../../libs/html/index.js';
 import type { SeatView, TermView } from '../../../libs/offices/index.js';
-import { day, dayText, words } from './format.js';
+import { dayElement, dayText } from '../time.js';
+import { words } from './format.js';
 import { groundsText } from './offices-grounds.js';
 
 const WIDTH = 960;
@@ -129,9 +130,9 @@ export function tenureTable(seats: SeatView[], now: string): SafeHtml {
   <td>${term.number}</td>
   <td>${term.holderName} <span class="muted">(${term.holderId})</span></td>
   <td>${term.kind}${term.imported ? html` <span class="badge">imported</span>` : ''}${term.flags.map((flag) => html` <span class="badge warn">${words(flag)}</span>`)}</td>
-  <td>${day(term.start)}</td>
-  <td>${day(term.end)}</td>
-  <td>${day(term.renewalDueAt)}</td>
+  <td>${dayElement(term.start)}</td>
+  <td>${dayElement(term.end)}</td>
+  <td>${dayElement(term.renewalDueAt)}</td>
   <td>${termStatus(term, nowMs)}</td>
   <td>${groundsText(term.grounds)}</td>
 </tr>`,

@@ -1,6 +1,7 @@
 import { html, type SafeHtml } from '../../../libs/html/index.js';
 import type { InputView, WorkplanResponse } from '../../../libs/workplans/index.js';
-import { asOfForm, badge, day, instant, tor, words, type Tone } from './format.js';
+import { dayElement, instantElement } from '../time.js';
+import { asOfForm, badge, tor, words, type Tone } from './format.js';
 
 const TONES: Record<string, Tone> = { agreed: 'ok', notAgreed: 'bad', changesRequested: 'warn', voting: 'warn', collectingInputs: 'warn' };
 
@@ -12,7 +13,7 @@ function outcomeText(cycle: WorkplanResponse): SafeHtml {
   const deciding = cycle.decidingBallot;
   if (!deciding) return html`<span class="muted">not decided</span>`;
   return html`${badge(cycle.state === 'agreed' ? 'agreed' : 'not agreed', cycle.state === 'agreed' ? 'ok' : 'bad')} on ballot
-<a href="/registers/ballots/${encodeURIComponent(deciding.ballotId)}">${deciding.ballotId}</a> (${words(deciding.outcome ?? '')}, ${day(deciding.decidedAt)})`;
+<a href="/registers/ballots/${encodeURIComponent(deciding.ballotId)}">${deciding.ballotId}</a> (${words(deciding.outcome ?? '')}, ${dayElement(deciding.decidedAt)})`;
 }
 
 /** Every yearly cycle with its state, deadline, inputs, rounds, ballots and outcome (ToR ¶10). */
@@ -28,7 +29,7 @@ ${cycles.length === 0
       (cycle) => html`<tr>
   <th scope="row"><a href="/registers/workplans/${encodeURIComponent(cycle.cycle)}">${cycle.title}</a></th>
   <td>${stateBadge(cycle.state)}</td>
-  <td>${instant(cycle.inputDeadline)}</td>
+  <td>${instantElement(cycle.inputDeadline)}</td>
   <td>${cycle.inputs.length}</td>
   <td>${cycle.rounds.length}</td>
   <td>${cycle.ballots.length === 0 ? html`<span class="muted">none</span>` : cycle.ballots.map((ballot, i) => html`${i > 0 ? ', ' : ''}<a href="/registers/ballots/${encodeURIComponent(ballot.ballotId)}">${ballot.ballotId}</a>`)}</td>
@@ -51,11 +52,11 @@ export function workplanPage(cycle: WorkplanResponse, options: { day?: string; e
   label: 'Cycle as recorded on',
   hint: 'A day: the cycle as it stood at the end of that day (UTC). Leave empty for now.',
 })}
-${options.past ? html`<p class="warning">The cycle as recorded at ${instant(cycle.at)}, not as it is now.</p>` : ''}
+${options.past ? html`<p class="warning">The cycle as recorded at ${instantElement(cycle.at)}, not as it is now.</p>` : ''}
 <dl class="facts">
   <dt>State</dt><dd>${stateBadge(cycle.state)}</dd>
-  <dt>Opened</dt><dd>${instant(cycle.openedAt)} by ${cycle.openedBy}</dd>
-  <dt>Input deadline</dt><dd>${instant(cycle.inputDeadline)}${cycle.reopenings.length > 0 ? html` (reopened ${cycle.reopenings.length} ${cycle.reopenings.length === 1 ? 'time' : 'times'})` : ''}</dd>
+  <dt>Opened</dt><dd>${instantElement(cycle.openedAt)} by ${cycle.openedBy}</dd>
+  <dt>Input deadline</dt><dd>${instantElement(cycle.inputDeadline)}${cycle.reopenings.length > 0 ? html` (reopened ${cycle.reopenings.length} ${cycle.reopenings.length === 1 ? 'time' : 'times'})` : ''}</dd>
   <dt>Inputs</dt><dd>${cycle.inputs.length}</dd>
   <dt>Review rounds</dt><dd>${cycle.rounds.length}</dd>
   <dt>Outcome</dt><dd>${outcomeText(cycle)}</dd>
@@ -65,7 +66,7 @@ ${cycle.reopenings.length > 0
   ? html`<h2 id="reopenings-heading">Inputs reopened</h2>
 <div class="table-wrap"><table aria-labelledby="reopenings-heading">
 <thead><tr><th scope="col">On</th><th scope="col">New deadline</th><th scope="col">Reason</th><th scope="col">By</th></tr></thead>
-<tbody>${cycle.reopenings.map((r) => html`<tr><td>${instant(r.at)}</td><td>${instant(r.inputDeadline)}</td><td>${r.reason}</td><td>${r.by}</td></tr>`)}</tbody>
+<tbody>${cycle.reopenings.map((r) => html`<tr><td>${instantElement(r.at)}</td><td>${instantElement(r.inputDeadline)}</td><td>${r.reason}</td><td>${r.by}</td></tr>`)}</tbody>
 </table></div>`
   : ''}
 <h2 id="inputs-heading">Inputs (${tor('¶10(a), ¶20(b)')})</h2>
@@ -77,7 +78,7 @@ ${cycle.inputs.length === 0
       (input) => html`<tr>
   <th scope="row"><details><summary>${input.title}</summary><p class="pre">${input.text}</p></details></th>
   <td>${capacityText(input)} <span class="muted">(${input.submittedBy})</span></td>
-  <td>${instant(input.at)}</td>
+  <td>${instantElement(input.at)}</td>
   <td><code title="${input.contentHash}">${input.contentHash.slice(0, 12)}…</code></td>
 </tr>`,
     )}</tbody>
@@ -89,15 +90,15 @@ ${cycle.rounds.length === 0
       (round) => html`<section class="card" aria-labelledby="round-${round.round}">
 <h3 id="round-${round.round}">Round ${round.round}: version ${round.version}</h3>
 <dl class="facts">
-  <dt>Compiled</dt><dd>${instant(round.compiledAt)} by ${round.compiledBy}</dd>
+  <dt>Compiled</dt><dd>${instantElement(round.compiledAt)} by ${round.compiledBy}</dd>
   <dt>SHA-256</dt><dd><code>${round.contentHash}</code></dd>
   <dt>Inputs taken</dt><dd>${round.taken.length === 0 ? 'none' : round.taken.map((id) => inputTitle.get(id) ?? id).join('; ')}</dd>
   ${round.leftOut.length > 0 ? html`<dt>Left out</dt><dd><ul>${round.leftOut.map((left) => html`<li>${inputTitle.get(left.inputId) ?? left.inputId}: ${left.reason}</li>`)}</ul></dd>` : ''}
   <dt>Review</dt><dd>${round.review
     ? html`${round.review.decision === 'endorse' ? badge('endorsed', 'ok') : badge('changes requested', 'warn')} by ${round.review.reviewer.title}
-${round.review.reviewer.personId} (term ${round.review.reviewer.termNumber}), ${instant(round.review.at)}${round.review.comments.length > 0 ? html`<ul>${round.review.comments.map((c) => html`<li>${c}</li>`)}</ul>` : ''}`
+${round.review.reviewer.personId} (term ${round.review.reviewer.termNumber}), ${instantElement(round.review.at)}${round.review.comments.length > 0 ? html`<ul>${round.review.comments.map((c) => html`<li>${c}</li>`)}</ul>` : ''}`
     : html`<span class="muted">not reviewed yet</span>`}</dd>
-  ${round.presented ? html`<dt>Presented</dt><dd>${round.presented.meeting}, ${instant(round.presented.at)}</dd>` : ''}
+  ${round.presented ? html`<dt>Presented</dt><dd>${round.presented.meeting}, ${instantElement(round.presented.at)}</dd>` : ''}
 </dl>
 <details><summary>The compiled text</summary><p class="pre">${round.text}</p></details>
 </section>`,
@@ -112,8 +113,8 @@ ${cycle.ballots.length === 0
   <th scope="row"><a href="/registers/ballots/${encodeURIComponent(ballot.ballotId)}">${ballot.ballotId}</a></th>
   <td>${ballot.round}</td>
   <td>${ballot.channel}${ballot.channelReason ? html`: ${ballot.channelReason}` : ''}</td>
-  <td>${ballot.how} ${instant(ballot.linkedAt)} by ${ballot.linkedBy}${ballot.replaces ? html`, replacing ${ballot.replaces}` : ''}</td>
-  <td>${ballot.outcome ? html`${badge(words(ballot.outcome), ballot.outcome === 'approved' ? 'ok' : 'bad')} ${day(ballot.decidedAt)}` : html`<span class="muted">pending</span>`}</td>
+  <td>${ballot.how} ${instantElement(ballot.linkedAt)} by ${ballot.linkedBy}${ballot.replaces ? html`, replacing ${ballot.replaces}` : ''}</td>
+  <td>${ballot.outcome ? html`${badge(words(ballot.outcome), ballot.outcome === 'approved' ? 'ok' : 'bad')} ${dayElement(ballot.decidedAt)}` : html`<span class="muted">pending</span>`}</td>
 </tr>`,
     )}</tbody>
 </table></div>`}

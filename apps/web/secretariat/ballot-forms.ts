@@ -2,7 +2,8 @@ import { html } from '../../../libs/html/index.js';
 import { CHANNELS, SUBJECT_KINDS } from '../../../state-machines/ballot/ballot.events.js';
 import { THRESHOLDS } from '../../../state-machines/ballot/ballot.rules.js';
 import type { CommandForm, FormValues } from '../forms.js';
-import { defined, given, showInstant, utcInstant, YES_NO, yesNo } from './form-values.js';
+import { instantText, utcFromLocalInput } from '../time.js';
+import { defined, given, YES_NO, yesNo } from './form-values.js';
 
 /** The Secretariat's ballot commands (ToR ¶13(b)): open one, close it before its deadline, withdraw it. */
 
@@ -77,7 +78,7 @@ the outcome is counted and recorded as soon as it closes.</p>`,
         subject: defined({ kind: given(values, 'subjectKind'), title: given(values, 'subjectTitle'), reference: given(values, 'subjectReference') }),
         question: given(values, 'question'),
         channel: given(values, 'channel'),
-        closesAt: utcInstant(given(values, 'closesAt')),
+        closesAt: utcFromLocalInput(values.closesAt),
         rules: rulesOf(values),
         rulesReason: given(values, 'rulesReason'),
       }),
@@ -87,7 +88,7 @@ the outcome is counted and recorded as soon as it closes.</p>`,
       const ballot = (answer as AnswerWith<{ ballotId: string; closesAt?: string }>).resource;
       return {
         location: ballot ? `/secretariat#ballot-${ballot.ballotId}` : '/secretariat',
-        notice: `The ballot is open until ${showInstant(ballot?.closesAt)}.`,
+        notice: ballot?.closesAt ? `The ballot is open until ${instantText(ballot.closesAt)}.` : 'The ballot is open.',
       };
     },
   };

@@ -1,7 +1,7 @@
 import { html, type SafeHtml } from '../../../libs/html/index.js';
 import type { ProblemDocument } from '../../../libs/http/index.js';
 import type { ApiClient } from '../api-client.js';
-import { fromNow, showInstant } from './form-values.js';
+import { dayElement, instantElement, relativeText } from '../time.js';
 import { OFFICE_STEP_EVENTS, OFFICE_STEP_LABELS, OFFICE_STEPS, SEAT_HINT, type OfficeStep } from './office-forms.js';
 import { WORKPLAN_STEP_LABELS, WORKPLAN_STEPS, type WorkplanStep } from './workplan-forms.js';
 
@@ -156,7 +156,7 @@ ${open.length === 0
       const soon = ballot.closesAt !== undefined && new Date(ballot.closesAt).getTime() - data.now < SOON_MS;
       return html`<tr id="ballot-${ballot.ballotId}" data-ballot="${ballot.ballotId}">
 <td data-label="Question"><strong><a href="/registers/ballots/${encodeURIComponent(ballot.ballotId)}">${ballot.subject.title}</a></strong><br>${ballot.question}<br><span class="muted">${ballot.channel === 'meeting' ? 'At the Annual Meeting' : 'Electronic'} · ${ballot.ballotId}</span></td>
-<td data-label="Deadline">${showInstant(ballot.closesAt)}<br>${soon ? html`<span class="badge warn">Closes ${fromNow(ballot.closesAt, data.now)}</span>` : html`<span class="muted">closes ${fromNow(ballot.closesAt, data.now)}</span>`}</td>
+<td data-label="Deadline">${instantElement(ballot.closesAt)}${ballot.closesAt === undefined ? '' : html`<br>${soon ? html`<span class="badge warn">Closes ${relativeText(ballot.closesAt, data.now)}</span>` : html`<span class="muted">closes ${relativeText(ballot.closesAt, data.now)}</span>`}`}</td>
 <td data-label="Turnout">${turnoutBar(ballot.turnout.voted, ballot.turnout.eligible)}</td>
 <td data-label="Next steps">${actions(ballot)}</td>
 </tr>`;
@@ -170,7 +170,7 @@ ${ended.length === 0
 <tbody>${ended.map((ballot) => html`<tr id="ballot-${ballot.ballotId}" data-ballot="${ballot.ballotId}">
 <td data-label="Question"><strong><a href="/registers/ballots/${encodeURIComponent(ballot.ballotId)}">${ballot.subject.title}</a></strong><br>${ballot.question}</td>
 <td data-label="Status">${statusBadge(ballot.status)}${ballot.closed ? html`<br><span class="muted">${ballot.closed.cause === 'deadline' ? 'closed at its deadline' : ballot.closed.cause === 'secretariat' ? 'closed early by the Secretariat' : 'closed when every Partner had voted'}</span>` : ''}</td>
-<td data-label="Ended">${showInstant(endedAt(ballot))}</td>
+<td data-label="Ended">${instantElement(endedAt(ballot))}</td>
 <td data-label="Turnout">${ballot.turnout.voted} of ${ballot.turnout.eligible}</td>
 </tr>`)}</tbody></table></div>`}`;
 }
@@ -193,7 +193,7 @@ ${cycles.length === 0
       return html`<tr id="workplan-${cycle.cycle}">
 <td data-label="Cycle"><strong><a href="/registers/workplans/${encodeURIComponent(cycle.cycle)}">${cycle.title}</a></strong><br><span class="muted">${cycle.cycle}</span></td>
 <td data-label="State"><span class="badge">${cycle.state}</span></td>
-<td data-label="Inputs">${cycle.inputs.length} received; deadline ${showInstant(cycle.inputDeadline)}</td>
+<td data-label="Inputs">${cycle.inputs.length} received; deadline ${instantElement(cycle.inputDeadline)}</td>
 <td data-label="Next steps for you">${steps.length === 0
         ? html`<span class="muted">Nothing for the Secretariat now</span>`
         : html`<ul>${steps.map((step: WorkplanStep) => html`<li><a href="/secretariat/workplans/${encodeURIComponent(cycle.cycle)}/${step}">${WORKPLAN_STEP_LABELS[step]}<span class="visually-hidden"> (${cycle.cycle})</span></a></li>`)}</ul>`}</td>
@@ -221,8 +221,8 @@ ${expiries.length === 0
       return html`<tr id="office-${expiry.seat}">
 <td data-label="Seat"><a href="/registers/offices/${encodeURIComponent(expiry.seat)}">${expiry.title}</a></td>
 <td data-label="Holder">${expiry.holder.name}</td>
-<td data-label="Term ends">${showInstant(expiry.end)}<br><span class="muted">${expiry.daysLeft} days left</span></td>
-<td data-label="Renewal">${expiry.renewed ? html`<span class="badge ok">Renewed</span>` : expiry.renewalDue ? html`<span class="badge warn">Renewal due</span>` : html`<span class="muted">due from ${showInstant(expiry.renewalDueAt)}</span>`}</td>
+<td data-label="Term ends">${dayElement(expiry.end)}<br><span class="muted">${expiry.daysLeft} days left</span></td>
+<td data-label="Renewal">${expiry.renewed ? html`<span class="badge ok">Renewed</span>` : expiry.renewalDue ? html`<span class="badge warn">Renewal due</span>` : html`<span class="muted">due from ${dayElement(expiry.renewalDueAt)}</span>`}</td>
 <td data-label="Next steps">${steps.length === 0 ? html`<span class="muted">—</span>` : html`<ul>${steps.map((step) => html`<li><a href="/secretariat/offices/${encodeURIComponent(expiry.seat)}/${step}">${OFFICE_STEP_LABELS[step]}<span class="visually-hidden"> (${expiry.title})</span></a></li>`)}</ul>`}</td>
 </tr>`;
     })}</tbody></table></div>`}
@@ -242,7 +242,7 @@ ${recent.length === 0
 <thead><tr><th scope="col">Partner</th><th scope="col">Registered</th><th scope="col">Next steps</th></tr></thead>
 <tbody>${recent.map((partner) => html`<tr>
 <td data-label="Partner"><strong><a href="/registers/partners/${encodeURIComponent(partner.partnerId)}">${partner.partnerId}</a></strong> · ${partner.name}</td>
-<td data-label="Registered">${showInstant(since(partner))}</td>
+<td data-label="Registered">${dayElement(since(partner))}</td>
 <td data-label="Next steps"><a href="/secretariat/partners/${encodeURIComponent(partner.partnerId)}/withdraw">Record a withdrawal<span class="visually-hidden"> of ${partner.partnerId}</span></a></td>
 </tr>`)}</tbody></table></div>`}`;
 }
@@ -260,7 +260,7 @@ function summary(data: DashboardData): SafeHtml {
 }
 
 export function renderDashboard(data: DashboardData): SafeHtml {
-  return html`<p class="muted">As of ${showInstant(new Date(data.now).toISOString())}. This page reloads itself every ${REFRESH_SECONDS} seconds while it is open
+  return html`<p class="muted">As of ${instantElement(new Date(data.now).toISOString())}. This page reloads itself every ${REFRESH_SECONDS} seconds while it is open
 (paused while you type in a field); without JavaScript, reload it to see the latest.</p>
 ${summary(data)}
 <section aria-labelledby="ballots"><h2 id="ballots">Ballots</h2>${ballotsSection(data)}</section>

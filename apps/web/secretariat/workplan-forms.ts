@@ -1,7 +1,8 @@
 import { html } from '../../../libs/html/index.js';
 import { CHANNELS } from '../../../state-machines/ballot/ballot.events.js';
 import type { CommandForm, FieldSpec, FormValues } from '../forms.js';
-import { defined, given, lines, utcInstant } from './form-values.js';
+import { utcFromLocalInput } from '../time.js';
+import { defined, given, lines } from './form-values.js';
 
 /**
  * The yearly workplan cycle (ToR ¶10(a)-(d)): the Secretariat opens it, reopens the inputs, compiles, records the
@@ -32,7 +33,7 @@ IP Leader (ToR ¶10(a)); opening the cycle starts the call for inputs, until the
       { name: 'title', label: 'Title (optional)', hint: 'Default: U4SSC workplan and the cycle.' },
       { name: 'inputDeadline', label: 'Inputs accepted until (UTC)', type: 'datetime-local', step: 1, required: true },
     ],
-    toBody: (values) => defined({ cycle: given(values, 'cycle'), title: given(values, 'title'), inputDeadline: utcInstant(given(values, 'inputDeadline')) }),
+    toBody: (values) => defined({ cycle: given(values, 'cycle'), title: given(values, 'title'), inputDeadline: utcFromLocalInput(values.inputDeadline) }),
     submitLabel: 'Review',
     done: (_answer, values) => ({ location: '/secretariat#workplans', notice: `The workplan cycle ${values.cycle ?? ''} is open for inputs.` }),
   };
@@ -59,7 +60,7 @@ const STEP_FORMS: Record<WorkplanStep, StepForm> = {
       { name: 'inputDeadline', label: 'New deadline for inputs (UTC)', type: 'datetime-local', step: 1, required: true },
       { name: 'reason', label: 'Reason', type: 'textarea', required: true, hint: 'For example: UNEP asked for one more week.' },
     ],
-    toBody: (values) => defined({ inputDeadline: utcInstant(given(values, 'inputDeadline')), reason: given(values, 'reason') }),
+    toBody: (values) => defined({ inputDeadline: utcFromLocalInput(values.inputDeadline), reason: given(values, 'reason') }),
   },
   compile: {
     intro: 'The compiled text’s SHA-256 is recorded as the version’s content hash, with the inputs taken and those left out (ToR ¶10(a)). It then goes to the Management Team for review (¶10(b)).',
@@ -95,7 +96,7 @@ const STEP_FORMS: Record<WorkplanStep, StepForm> = {
       defined({
         channel: given(values, 'channel'),
         channelReason: given(values, 'channelReason'),
-        closesAt: utcInstant(given(values, 'closesAt')),
+        closesAt: utcFromLocalInput(values.closesAt),
         question: given(values, 'question'),
         ballotId: given(values, 'ballotId'),
       }),

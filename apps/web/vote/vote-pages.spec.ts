@@ -1,21 +1,21 @@
 import { describe, expect, it } from '@jest/globals';
 import type { BallotResponse } from '../../../libs/ballots/index.js';
-import { recordedNotice, voteState } from './vote-pages.js';
-import { formatInstant, relativeTime } from './when.js';
+import { ballotLead, recordedNotice, voteState } from './vote-pages.js';
 
 const now = new Date('2026-05-04T08:00:00.000Z');
 const later = (ms: number) => new Date(now.getTime() + ms).toISOString();
 
 describe('voting page helpers', () => {
-  it('writes instants in UTC and distances in the largest unit that reads well', () => {
-    expect(formatInstant('2026-05-18T08:00:00.000Z')).toBe('Mon, 18 May 2026, 08:00 UTC');
-    expect(relativeTime(later(14 * 86_400_000), now)).toBe('in 14 days');
-    expect(relativeTime(later(2 * 86_400_000), now)).toBe('in 2 days');
-    expect(relativeTime(later(36 * 3_600_000), now)).toBe('in 36 hours');
-    expect(relativeTime(later(-3 * 3_600_000), now)).toBe('3 hours ago');
-    expect(relativeTime(later(5 * 60_000), now)).toBe('in 5 minutes');
-    expect(relativeTime(later(20_000), now)).toBe('in less than a minute');
-    expect(relativeTime(later(0), now)).toBe('just now');
+  it('writes the deadline in UTC with how far it is, and names it when voting has ended', () => {
+    const ballot = { ballotId: 'b1', question: 'Agreed?', status: 'open', closesAt: later(14 * 86_400_000), electorate: [] } as unknown as BallotResponse;
+    expect(ballotLead(ballot, now).value).toContain(
+      '<p>Closes <time datetime="2026-05-18T08:00:00.000Z">18 May 2026, 08:00 UTC</time> <span class="muted">(in 14 days)</span></p>',
+    );
+    const past = new Date(Date.parse(ballot.closesAt!) + 3 * 3_600_000);
+    expect(ballotLead(ballot, past).value).toContain('<p>Voting ended <time datetime="2026-05-18T08:00:00.000Z">18 May 2026, 08:00 UTC</time> <span class="muted">(3 hours ago)</span></p>');
+    expect(voteState(ballot, 'FAO', past)).toMatchObject({ reason: 'voting ended at the deadline, 18 May 2026, 08:00 UTC; the ballot is being closed and counted' });
+    const closed = { ...ballot, status: 'approved', closed: { at: later(36 * 3_600_000 + 30_000) } } as unknown as BallotResponse;
+    expect(ballotLead(closed, past).value).toContain('<p>Voting closed <time datetime="2026-05-05T20:00:30.000Z">5 May 2026, 20:00:30 UTC</time> <span class="muted">(13 days ago)</span></p>');
   });
 
   it('says what the API answered: a new vote, a change, a repeat, a vote that closed the ballot', () => {

@@ -4,8 +4,8 @@ import type { Choice } from '../../../state-machines/ballot/ballot.events.js';
 import { describeRules } from '../../../state-machines/ballot/ballot.rules.js';
 import type { CommandForm, FieldSpec } from '../forms.js';
 import { resultFigures, resultsChart, resultsTable } from '../registers/results-chart.js';
+import { instantAndRelativeElement, instantElement, instantText } from '../time.js';
 import { turnoutBar } from './turnout-bar.js';
-import { formatInstant, when } from './when.js';
 
 /** Partner ids to their names, from the register (ids alone when the register could not be read). */
 export type PartnerNames = ReadonlyMap<string, string>;
@@ -39,15 +39,15 @@ export function voteState(ballot: BallotResponse, org: string | undefined, now: 
     return refused(403, 'your sign-in names no organisation: a representative votes for the Partner they speak for, so there is nothing you can vote for', ['¶13']);
   }
   if (ballot.status === 'withdrawn') {
-    const why = ballot.withdrawn ? ` on ${formatInstant(ballot.withdrawn.at)}: “${ballot.withdrawn.reason}”` : '';
+    const why = ballot.withdrawn ? ` on ${instantText(ballot.withdrawn.at)}: “${ballot.withdrawn.reason}”` : '';
     return refused(409, `the Secretariat withdrew this ballot${why}; no votes are taken on it`, ['¶23(a)']);
   }
   if (ballot.status !== 'open') {
-    const at = ballot.closed ? ` on ${formatInstant(ballot.closed.at)}` : '';
+    const at = ballot.closed ? ` on ${instantText(ballot.closed.at)}` : '';
     return refused(409, `this ballot closed${at}: votes are taken only while a ballot is open`, ['¶13(b)']);
   }
   if (ballot.closesAt !== undefined && now.getTime() >= Date.parse(ballot.closesAt)) {
-    return refused(409, `voting ended at the deadline, ${formatInstant(ballot.closesAt)}; the ballot is being closed and counted`, ['¶13(b)']);
+    return refused(409, `voting ended at the deadline, ${instantText(ballot.closesAt)}; the ballot is being closed and counted`, ['¶13(b)']);
   }
   const yours = ballot.yourOrganisation;
   if (yours === undefined || !yours.eligible) {
@@ -55,7 +55,7 @@ export function voteState(ballot: BallotResponse, org: string | undefined, now: 
     return refused(
       403,
       `${org} is not in this ballot’s electorate: it is the ${ballot.electorate.length} Partners registered when the ballot opened` +
-        `${asOf ? ` (${formatInstant(asOf)})` : ''}, frozen then so that who decides cannot change once the question is put`,
+        `${asOf ? ` (${instantText(asOf)})` : ''}, frozen then so that who decides cannot change once the question is put`,
       ['¶13', '¶13(b)'],
     );
   }
@@ -134,13 +134,13 @@ export function ballotLead(ballot: BallotResponse, now: Date): SafeHtml {
 ${ballot.status === 'open' && ballot.closesAt
     ? deadline(ballot.closesAt, now)
     : ended
-      ? html`<p>Voting ${ballot.status === 'withdrawn' ? 'stopped' : 'closed'} ${when(ended, now)}</p>`
+      ? html`<p>Voting ${ballot.status === 'withdrawn' ? 'stopped' : 'closed'} ${instantAndRelativeElement(ended, now)}</p>`
       : ''}`;
 }
 
 /** "Closes <date> (in 3 days)", or once the deadline has passed and the count is still to come, "Voting ended <date> (2 hours ago)". */
 function deadline(closesAt: string, now: Date): SafeHtml {
-  return html`<p>${Date.parse(closesAt) > now.getTime() ? 'Closes' : 'Voting ended'} ${when(closesAt, now)}</p>`;
+  return html`<p>${Date.parse(closesAt) > now.getTime() ? 'Closes' : 'Voting ended'} ${instantAndRelativeElement(closesAt, now)}</p>`;
 }
 
 /** The rest of the ballot's facts (subject, channel, deadline, electorate, rules), folded away on a small screen. */
@@ -150,8 +150,8 @@ export function aboutBallot(ballot: BallotResponse, now: Date): SafeHtml {
 <dl class="facts">
 <dt>Subject</dt><dd>${ballot.subject.title}${ballot.subject.reference ? html` <span class="muted">(${ballot.subject.reference})</span>` : ''}</dd>
 <dt>How</dt><dd>${ballot.channel === 'meeting' ? 'A vote taken at an Annual Meeting (ToR ¶10(d), ¶23(e))' : 'Electronically, between Annual Meetings (ToR ¶13(b))'}</dd>
-${ballot.closesAt ? html`<dt>Deadline</dt><dd>${when(ballot.closesAt, now)}</dd>` : ''}
-<dt>Electorate</dt><dd>${ballot.electorate.length} Partners, those registered when it opened${ballot.electorateAsOf ? html` (<time datetime="${ballot.electorateAsOf}">${formatInstant(ballot.electorateAsOf)}</time>)` : ''}</dd>
+${ballot.closesAt ? html`<dt>Deadline</dt><dd>${instantAndRelativeElement(ballot.closesAt, now)}</dd>` : ''}
+<dt>Electorate</dt><dd>${ballot.electorate.length} Partners, those registered when it opened${ballot.electorateAsOf ? html` (${instantElement(ballot.electorateAsOf)})` : ''}</dd>
 ${rulesLine(ballot)}
 </dl>
 </details>`;
@@ -213,7 +213,7 @@ function resultCard(ballot: BallotResponse, org: string | undefined, now: Date):
   return html`<section class="card ballot" aria-labelledby="${heading}">
 <h3 id="${heading}">${ballot.subject.title}</h3>
 <p class="question">${ballot.question}</p>
-<p><span class="badge ${outcome.badge}">${outcome.label}</span>${ended ? html` ${when(ended, now)}` : ''}</p>
+<p><span class="badge ${outcome.badge}">${outcome.label}</span>${ended ? html` ${instantAndRelativeElement(ended, now)}` : ''}</p>
 ${tally ? html`<p>Yes ${tally.yes} · No ${tally.no} · Abstain ${tally.abstain} · did not vote ${tally.notVoted.length}</p>` : ''}
 ${org !== undefined && ballot.status !== 'withdrawn'
     ? html`<p>${ballot.electorate.includes(org) ? (yours ? `${org} voted ${CHOICE_LABELS[yours]}.` : `${org} did not vote.`) : `${org} was not in the electorate.`}</p>`
@@ -332,6 +332,6 @@ ${figures && ballot.rules ? html`${resultsChart(ballot, figures)}${resultsTable(
 ${ballot.voteHistory && ballot.voteHistory.some((record) => record.type === 'VoteChanged')
     ? html`<h3>Changes of vote</h3><ul>${ballot.voteHistory
         .filter((record) => record.type === 'VoteChanged')
-        .map((record) => html`<li>${record.partnerId}: ${CHOICE_LABELS[record.previousChoice!]} → ${CHOICE_LABELS[record.choice]}, <time datetime="${record.at}">${formatInstant(record.at)}</time></li>`)}</ul>`
+        .map((record) => html`<li>${record.partnerId}: ${CHOICE_LABELS[record.previousChoice!]} → ${CHOICE_LABELS[record.choice]}, ${instantElement(record.at)}</li>`)}</ul>`
     : ''}`;
 }
