@@ -4,7 +4,7 @@ import type { Principal, Role } from '../../libs/auth/index.js';
 import type { TokenVerifier } from '../../libs/auth/token-verifier.js';
 import type { SafeHtml } from '../../libs/html/index.js';
 import type { ProblemDocument } from '../../libs/http/index.js';
-import { ApiClient } from './api-client.js';
+import { ApiClient, type ApiAnswer } from './api-client.js';
 import { setFlash, takeFlash } from './flash.js';
 import { page } from './layout.js';
 import { problemPage } from './problem-page.js';
@@ -27,6 +27,13 @@ export interface PageRequest {
   redirect(location: string, notice?: string): void;
   /** Sends a problem as a page, with this person's header. */
   problem(problem: ProblemDocument): void;
+}
+
+/** The body of an API answer, or undefined after showing its problem (a 403 for this role, a 404) as the page. */
+export function bodyOr<T>(context: PageRequest, answer: ApiAnswer<T>): T | undefined {
+  if (answer.ok) return answer.body;
+  context.problem(answer.problem);
+  return undefined;
 }
 
 /**

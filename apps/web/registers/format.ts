@@ -1,6 +1,4 @@
 import { html, type SafeHtml } from '../../../libs/html/index.js';
-import type { ApiAnswer } from '../api-client.js';
-import type { PageRequest } from '../web-pages.js';
 
 export type Tone = 'ok' | 'bad' | 'warn' | '';
 
@@ -46,13 +44,6 @@ export function asOfForm(action: string, options: { day?: string; error?: string
   ${options.extra ?? ''}
   <div class="actions"><button type="submit">Show</button>${options.day || options.error ? html`<a class="button secondary" href="${action}">Now</a>` : ''}</div>
 </form>`;
-}
-
-/** The body of an API answer, or undefined after showing its problem (a 403 for this role, a 404) as the page. */
-export function bodyOr<T>(context: PageRequest, answer: ApiAnswer<T>): T | undefined {
-  if (answer.ok) return answer.body;
-  context.problem(answer.problem);
-  return undefined;
 }
 
 /** A ToR citation as the pages write it. */

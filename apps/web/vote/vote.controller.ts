@@ -9,7 +9,7 @@ import { CLOCK } from '../../../libs/kernel/tokens.js';
 import type { PartnerView } from '../../../libs/partners/partner.view.js';
 import { CHOICES } from '../../../state-machines/ballot/ballot.events.js';
 import { postCommandForm, renderCommandForm } from '../forms.js';
-import { WebPages, type PageRequest } from '../web-pages.js';
+import { bodyOr, WebPages, type PageRequest } from '../web-pages.js';
 import { ballotPage, tor, voteForm, voteState, votingList, type PartnerNames } from './vote-pages.js';
 
 type FormBody = Record<string, unknown> | undefined;
@@ -104,10 +104,7 @@ export class VoteController {
 
   /** The ballot as this person may see it, or undefined after showing the API's problem (404 for an unknown id). */
   private async load(context: PageRequest, ballotId: string): Promise<BallotResponse | undefined> {
-    const answer = await context.api.get<BallotResponse>(`/v1/ballots/${encodeURIComponent(ballotId)}`);
-    if (answer.ok) return answer.body;
-    context.problem(answer.problem);
-    return undefined;
+    return bodyOr(context, await context.api.get<BallotResponse>(`/v1/ballots/${encodeURIComponent(ballotId)}`));
   }
 }
 
