@@ -2,6 +2,7 @@ import { html, type SafeHtml } from '../../../libs/html/index.js';
 import type { ProblemDocument } from '../../../libs/http/index.js';
 import type { ApiClient } from '../api-client.js';
 import { dayElement, instantElement, relativeText } from '../time.js';
+import { turnoutBar } from '../vote/turnout-bar.js';
 import { OFFICE_STEP_EVENTS, OFFICE_STEP_LABELS, OFFICE_STEPS, SEAT_HINT, type OfficeStep } from './office-forms.js';
 import { WORKPLAN_STEP_LABELS, WORKPLAN_STEPS, type WorkplanStep } from './workplan-forms.js';
 
@@ -86,12 +87,10 @@ function statusBadge(status: string): SafeHtml {
   return html`<span class="badge ${tone}">${STATUS_LABELS[status] ?? status}</span>`;
 }
 
-/** A turnout bar: inline SVG with its own text alternative; the numbers stand beside it for everyone. */
-function turnoutBar(voted: number, eligible: number): SafeHtml {
-  const share = eligible === 0 ? 0 : voted / eligible;
-  const label = `${voted} of ${eligible} Partners have voted`;
-  return html`<svg width="100" height="12" viewBox="0 0 100 12" role="img" aria-label="${label}"><title>${label}</title><rect x="0" y="0" width="100" height="12" fill="#e3e8ee" stroke="#4a5460" stroke-width="1"/><rect x="0" y="0" width="${Math.round(share * 100)}" height="12" fill="#0b4f8a"/></svg>
-<span>${voted} of ${eligible} (${Math.round(share * 100)}%)</span>`;
+/** The turnout: the voting pages' bar, and the numbers beside it for everyone. */
+function turnout(voted: number, eligible: number): SafeHtml {
+  return html`${turnoutBar(voted, eligible)}
+<span>${voted} of ${eligible} (${eligible === 0 ? 0 : Math.round((voted / eligible) * 100)}%)</span>`;
 }
 
 /** The data behind the dashboard, read through the API as the signed-in Secretariat member. */
@@ -157,7 +156,7 @@ ${open.length === 0
       return html`<tr id="ballot-${ballot.ballotId}" data-ballot="${ballot.ballotId}">
 <td data-label="Question"><strong><a href="/registers/ballots/${encodeURIComponent(ballot.ballotId)}">${ballot.subject.title}</a></strong><br>${ballot.question}<br><span class="muted">${ballot.channel === 'meeting' ? 'At the Annual Meeting' : 'Electronic'} · ${ballot.ballotId}</span></td>
 <td data-label="Deadline">${instantElement(ballot.closesAt)}${ballot.closesAt === undefined ? '' : html`<br>${soon ? html`<span class="badge warn">Closes ${relativeText(ballot.closesAt, data.now)}</span>` : html`<span class="muted">closes ${relativeText(ballot.closesAt, data.now)}</span>`}`}</td>
-<td data-label="Turnout">${turnoutBar(ballot.turnout.voted, ballot.turnout.eligible)}</td>
+<td data-label="Turnout">${turnout(ballot.turnout.voted, ballot.turnout.eligible)}</td>
 <td data-label="Next steps">${actions(ballot)}</td>
 </tr>`;
     })}</tbody></table></div>`}
