@@ -18,6 +18,7 @@ import {
   restoreState,
   saveSnapshot,
   SNAPSHOT_FORMAT,
+  StateCache,
   type ProcessState,
   type RunnerSnapshots,
 } from '../libs/process-runner/index.js';
@@ -276,8 +277,8 @@ describe.each([['sqlite'], ['postgres']] as const)('the API keeps snapshots (%s)
     const definition = PROCESS_REGISTRY.get('partner')!;
     const fullState = async () => observable((await loadProcess(api.stores.events, definition, stream)).state);
 
-    it('is given the stores’ snapshot store and the default interval', () => {
-      expect(api.app.get(RUNNER_SNAPSHOTS)).toMatchObject({ store: api.stores.snapshots, every: 100 });
+    it('is given the stores’ snapshot store, the default interval and a cache of folded states', () => {
+      expect(api.app.get(RUNNER_SNAPSHOTS)).toMatchObject({ store: api.stores.snapshots, every: 100, cache: expect.any(StateCache) });
     });
 
     it('writes a snapshot at the 100th event and starts the next commands from it, answering as a full fold', async () => {
@@ -289,10 +290,13 @@ describe.each([['sqlite'], ['postgres']] as const)('the API keeps snapshots (%s)
 
       for (let index = 0; index < 5; index += 1) await flip();
       const settings = api.app.get<RunnerSnapshots>(RUNNER_SNAPSHOTS);
-      const current = await loadCurrent(api.stores.events, definition, stream, settings);
+      // The stored snapshot (what another instance, or this one after a restart, starts from) ...
+      const current = await loadCurrent(api.stores.events, definition, stream, { ...settings, cache: undefined });
       expect(current.base).toBe(99);
       expect(observable(current.state)).toEqual(await fullState());
       expect((current.state.context as { periods: unknown[] }).periods).toHaveLength(53);
+      // ... and the state this instance folded last, which its next command starts from.
+      expect(observable(settings.cache!.get(stream)!.state)).toEqual(await fullState());
     });
 
     it('answers a command retried with its Idempotency-Key after the snapshot with the first answer, appending nothing', async () => {

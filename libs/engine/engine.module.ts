@@ -15,7 +15,7 @@ import { CLOCK, EVENT_STORE, READ_MODEL_STORE } from '../kernel/tokens.js';
 import { Projector, type Projection } from '../projections/index.js';
 import { closeStores, type Stores } from './open-stores.js';
 import { ProcessCommands, RUNNER_SNAPSHOTS } from './process-commands.service.js';
-import type { RunnerSnapshots } from '../process-runner/index.js';
+import { StateCache, type RunnerSnapshots } from '../process-runner/index.js';
 import { LeaderTasks } from './leader-tasks.js';
 
 export interface EngineOptions {
@@ -96,13 +96,17 @@ export class EngineModule {
   }
 }
 
-/** Snapshots on the stores' snapshot store; a snapshot that cannot be used or written is logged, never fatal. */
+/**
+ * Snapshots on the stores' snapshot store, and this process's last folded state per stream in memory (both checked
+ * against the log before use); a snapshot that cannot be used or written is logged, never fatal.
+ */
 function runnerSnapshots(stores: Stores): RunnerSnapshots | null {
   if (stores.snapshotEvery <= 0) return null;
   const logger = new Logger('Snapshots');
   return {
     store: stores.snapshots,
     every: stores.snapshotEvery,
+    cache: new StateCache(),
     onProblem: (message) => logger.warn(message),
   };
 }

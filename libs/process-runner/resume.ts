@@ -5,13 +5,16 @@ import { foldOnto, type ProcessState } from './fold.js';
 import { loadProcess } from './load-process.js';
 import type { ProcessDefinition } from './process-definition.js';
 import { restoreState, snapshotText, SNAPSHOT_FORMAT } from './snapshot-state.js';
+import type { StateCache } from './state-cache.js';
 
 /** Snapshots for the runner (issue 8): where they are kept, how often one is written, who hears of problems. */
 export interface RunnerSnapshots {
   store: SnapshotStore;
-  /** Write a snapshot after a command once the stream has grown by at least this many events since the one it
-   * started from (or since its start); default 100. */
+  /** Write a snapshot after a command once the stream has grown by at least this many events since its latest
+   * snapshot (or since its start); default 100. */
   every?: number;
+  /** This process's last folded state per stream, checked against the log like a snapshot before each use. */
+  cache?: StateCache;
   /** Told when a snapshot is ignored (stale, unreadable, unreachable) or cannot be written; the command goes on. */
   onProblem?: (message: string, error?: unknown) => void;
 }
@@ -21,19 +24,31 @@ export const DEFAULT_SNAPSHOT_EVERY = 100;
 /** A stream's current state, and how it was reached. */
 export interface CurrentProcess {
   state: ProcessState;
-  /** The events folded: the whole stream, or those after the snapshot. */
+  /** The events folded: the whole stream, or those after the snapshot (or cached state) the fold started from. */
   events: StoredEvent[];
-  /** The revision of the snapshot the fold started from; -1 when it started from the stream's first event. */
+  /** The revision the fold started after: -1 when it started from the stream's first event. */
   base: number;
+  /** The hash of the event at `state.revision`; null for an empty stream. */
+  hash: string | null;
+  /** The revision of the stream's latest stored snapshot known here (-1: none): when to write the next one. */
+  lastSnapshot: number;
+}
+
+/** A state at a known revision of a stream, to be checked against the log before anything is folded onto it. */
+interface Origin {
+  machineVersion: number;
+  revision: number;
+  hash: string;
+  state(): ProcessState;
 }
 
 /**
- * The stream's current state: from its latest snapshot and the events after it when there is a snapshot this
- * engine may use, else by folding the whole stream. A snapshot is used only when
- * - it is for the stream's machine id, a machine version this engine has, and this snapshot format;
- * - the stream still holds, at the snapshot's revision, an event with the snapshot's hash and machine, and the
- *   events read after it chain on from that hash (the chain then vouches for everything before);
- * - its text comes back as a state of that machine, and the events after it are legal transitions from it.
+ * The stream's current state: from this process's cached state or the latest stored snapshot when there is one
+ * this engine may use, else by folding the whole stream. A state is used only when
+ * - it is for the stream's machine id, a machine version this engine has, and (stored) this snapshot format;
+ * - the stream still holds, at its revision, an event with its hash and machine, and the events read after it
+ *   chain on from that hash (the chain then vouches for everything before);
+ * - (stored) its text comes back as a state of that machine, and the events after it are legal transitions from it.
  * Anything else (no snapshot, a stale, foreign or unreadable one, a store that fails) means a full fold: a snapshot
  * can make a command faster, never change its answer.
  */
@@ -43,39 +58,62 @@ export async function loadCurrent(
   stream: string,
   snapshots?: RunnerSnapshots,
 ): Promise<CurrentProcess> {
-  if (snapshots) {
-    try {
-      const resumed = await resume(store, definition, stream, snapshots);
-      if (resumed) return resumed;
-    } catch (error) {
-      snapshots.onProblem?.(`snapshot of "${stream}" not used: ${describe(error)}; folding from the start`, error);
-    }
+  if (!snapshots) return fullFold(store, definition, stream, -1);
+  const report = (message: string, error?: unknown) => snapshots.onProblem?.(message, error);
+  const cached = snapshots.cache?.get(stream);
+  if (cached && cached.machineId === definition.id) {
+    const origin: Origin = {
+      machineVersion: cached.state.machineVersion,
+      revision: cached.state.revision,
+      hash: cached.hash,
+      state: () => cached.state,
+    };
+    // A cached state the log no longer agrees with is dropped silently: the stored snapshot or a full fold follows.
+    const resumed = await resume(store, definition, stream, origin, () => undefined).catch(() => undefined);
+    if (resumed) return remember(snapshots, stream, definition, { ...resumed, lastSnapshot: cached.lastSnapshot });
+    snapshots.cache?.delete(stream);
   }
-  const { state, events } = await loadProcess(store, definition, stream);
-  return { state, events, base: -1 };
+  try {
+    const snapshot = await snapshots.store.latest(stream, definition.id, SNAPSHOT_FORMAT);
+    if (snapshot) {
+      const machine = definition.versions[snapshot.machineVersion];
+      const ignore = (why: string) => {
+        report(`snapshot of "${stream}" at revision ${snapshot.revision} ignored: ${why}; folding from the start`);
+        return undefined;
+      };
+      const resumed = machine
+        ? await resume(store, definition, stream, { ...snapshot, state: () => restoreState(machine, snapshot) }, ignore)
+        : ignore(`machine version ${snapshot.machineVersion} is not known to this engine`);
+      if (resumed) return remember(snapshots, stream, definition, { ...resumed, lastSnapshot: snapshot.revision });
+    }
+  } catch (error) {
+    report(`snapshot of "${stream}" not used: ${describe(error)}; folding from the start`, error);
+  }
+  // A stale or unreadable snapshot counts as none: the next one is written as soon as the stream is long enough.
+  return remember(snapshots, stream, definition, await fullFold(store, definition, stream, -1));
 }
 
+async function fullFold(store: EventStore, definition: ProcessDefinition, stream: string, lastSnapshot: number): Promise<CurrentProcess> {
+  const { state, events } = await loadProcess(store, definition, stream);
+  return { state, events, base: -1, hash: events.at(-1)?.hash ?? null, lastSnapshot };
+}
+
+/** `origin` and the events after it, when the log still agrees with it; else `ignore(why)`. */
 async function resume(
   store: EventStore,
   definition: ProcessDefinition,
   stream: string,
-  snapshots: RunnerSnapshots,
-): Promise<CurrentProcess | undefined> {
-  const snapshot = await snapshots.store.latest(stream, definition.id, SNAPSHOT_FORMAT);
-  if (!snapshot) return undefined;
-  const ignore = (why: string) => {
-    snapshots.onProblem?.(`snapshot of "${stream}" at revision ${snapshot.revision} ignored: ${why}; folding from the start`);
-    return undefined;
-  };
-  const machine = definition.versions[snapshot.machineVersion];
-  if (!machine) return ignore(`machine version ${snapshot.machineVersion} is not known to this engine`);
-
-  // One read gives both the event the snapshot names (the check) and the events after it (the tail).
-  const [at, ...tail] = await store.readStream(stream, { fromRevision: snapshot.revision });
-  if (!at || at.revision !== snapshot.revision) return ignore('the stream has no event at that revision');
-  if (at.hash !== snapshot.hash) return ignore('the event at that revision has another hash');
+  origin: Origin,
+  ignore: (why: string) => undefined,
+): Promise<Omit<CurrentProcess, 'lastSnapshot'> | undefined> {
+  const machine = definition.versions[origin.machineVersion];
+  if (!machine) return ignore(`machine version ${origin.machineVersion} is not known to this engine`);
+  // One read gives both the event the origin names (the check) and the events after it (the tail).
+  const [at, ...tail] = await store.readStream(stream, { fromRevision: origin.revision });
+  if (!at || at.revision !== origin.revision) return ignore('the stream has no event at that revision');
+  if (at.hash !== origin.hash) return ignore('the event at that revision has another hash');
   const pinned = at.metadata.machine;
-  if (pinned.id !== definition.id || pinned.version !== snapshot.machineVersion) {
+  if (pinned.id !== definition.id || pinned.version !== origin.machineVersion) {
     return ignore(`the stream runs machine ${pinned.id} v${pinned.version}`);
   }
   let previous = at;
@@ -85,24 +123,48 @@ async function resume(
     }
     previous = event;
   }
-  const state = foldOnto(machine, restoreState(machine, snapshot), tail);
-  return { state, events: tail, base: snapshot.revision };
+  const state = foldOnto(machine, origin.state(), tail);
+  return { state, events: tail, base: origin.revision, hash: previous.hash };
+}
+
+function remember(snapshots: RunnerSnapshots, stream: string, definition: ProcessDefinition, current: CurrentProcess): CurrentProcess {
+  if (snapshots.cache && current.hash !== null) {
+    snapshots.cache.put(stream, { machineId: definition.id, state: current.state, hash: current.hash, lastSnapshot: current.lastSnapshot });
+  }
+  return current;
 }
 
 /**
- * Writes a snapshot of `state` (just folded by a command) when the stream has grown by `every` events since `base`.
- * Outside the append's transaction, after it; a failure is reported and swallowed: the command has succeeded.
+ * After a command appended `events` onto `current` (and folded them into `state`): keeps the new state in the
+ * cache, and writes a snapshot when the stream has grown by `every` events since its latest one. Outside the
+ * append's transaction, after it; a failed write is reported and swallowed: the command has succeeded.
+ */
+export async function afterAppend(
+  snapshots: RunnerSnapshots,
+  definition: ProcessDefinition,
+  stream: string,
+  current: CurrentProcess,
+  state: ProcessState,
+  hash: string,
+): Promise<void> {
+  const written = await saveSnapshot(snapshots, definition, stream, state, current.lastSnapshot, hash);
+  remember(snapshots, stream, definition, { state, events: [], base: state.revision, hash, lastSnapshot: written ? state.revision : current.lastSnapshot });
+}
+
+/**
+ * Writes a snapshot of `state` when the stream has grown by `every` events since `lastSnapshot`; answers whether
+ * it did. A failure is reported and swallowed.
  */
 export async function saveSnapshot(
   snapshots: RunnerSnapshots,
   definition: ProcessDefinition,
   stream: string,
   state: ProcessState,
-  base: number,
+  lastSnapshot: number,
   hash: string,
 ): Promise<boolean> {
   const every = snapshots.every ?? DEFAULT_SNAPSHOT_EVERY;
-  if (every <= 0 || state.revision - base < every) return false;
+  if (every <= 0 || state.revision - lastSnapshot < every) return false;
   try {
     const machine = definition.versions[state.machineVersion]!;
     const text = snapshotText(machine, state);

@@ -7,7 +7,7 @@ import { clausesFor } from '../../state-machines/tools/clauses.js';
 import { foldOnto, machineEventOf, stateValueString, stepMachine, type ProcessState } from './fold.js';
 import type { Decision, ProcessDefinition } from './process-definition.js';
 import { machineFor } from './load-process.js';
-import { loadCurrent, saveSnapshot, type CurrentProcess, type RunnerSnapshots } from './resume.js';
+import { afterAppend, loadCurrent, type CurrentProcess, type RunnerSnapshots } from './resume.js';
 
 export interface CommandContext {
   /** Event ids derive from it: the same command id never appends twice. */
@@ -77,7 +77,7 @@ export async function runCommand(
       const next = foldOnto(machine, state, result.events);
       // Only a fresh append is known to follow `state` directly; a duplicate's events may sit further back.
       if (deps.snapshots && !result.duplicate) {
-        await saveSnapshot(deps.snapshots, definition, stream, next, current.base, result.events.at(-1)!.hash);
+        await afterAppend(deps.snapshots, definition, stream, current, next, result.events.at(-1)!.hash);
       }
       return { stream, events: result.events, state: next, duplicate: result.duplicate };
     } catch (error) {

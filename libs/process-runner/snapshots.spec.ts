@@ -12,6 +12,7 @@ import type { ProcessDefinition } from './process-definition.js';
 import { loadCurrent, type RunnerSnapshots } from './resume.js';
 import { runCommand, type Decide } from './run-command.js';
 import { SNAPSHOT_FORMAT } from './snapshot-state.js';
+import { StateCache } from './state-cache.js';
 
 type LedgerEvent = { type: 'Entered'; data: { amount: number } } | { type: 'Closed'; data: { note: string } };
 
@@ -265,5 +266,61 @@ describe.each(kinds)('runner snapshots (%s)', (_kind, open) => {
     expect(await h.snapshots.latest('ledger-1', 'ledger', SNAPSHOT_FORMAT)).toBeUndefined();
     await runCommand({ store: h.events, clock, snapshots: h.settings(1) }, definition, 'ledger-1', { commandId: newId(), actor }, () => []);
     expect(await h.snapshots.latest('ledger-1', 'ledger', SNAPSHOT_FORMAT)).toBeUndefined();
+  });
+
+  it('starts each command from the state this process folded last, checked against the log like a snapshot', async () => {
+    const cache = new StateCache();
+    const mine = { store: h.events, clock, snapshots: { ...h.settings(100), cache } };
+    const theirs = { store: h.events, clock, snapshots: { ...h.settings(100), cache: new StateCache() } };
+    await runCommand(mine, definition, 'ledger-1', { commandId: newId(), actor }, enter(1));
+    await runCommand(mine, definition, 'ledger-1', { commandId: newId(), actor }, enter(2));
+    expect(cache.get('ledger-1')!.state.revision).toBe(1);
+    expect((await loadCurrent(h.events, definition, 'ledger-1', mine.snapshots)).base).toBe(1);
+
+    // Another process appends: this one's cached state is behind, and the next command folds the other's events on.
+    await runCommand(theirs, definition, 'ledger-1', { commandId: newId(), actor }, enterTwice(10));
+    const current = await loadCurrent(h.events, definition, 'ledger-1', mine.snapshots);
+    expect([current.base, current.events.map((event) => event.revision)]).toEqual([1, [2, 3]]);
+    const outcome = await runCommand(mine, definition, 'ledger-1', { commandId: newId(), actor }, enter(100));
+    expect(observable(outcome.state)).toEqual(observable((await loadProcess(h.events, definition, 'ledger-1')).state));
+    expect(outcome.state.context).toMatchObject({ total: 124 });
+
+    // A cached state the log does not bear out (here: another hash at its revision) is dropped, not used.
+    const entry = cache.get('ledger-1')!;
+    cache.put('ledger-1', { ...entry, hash: '0'.repeat(64), state: { ...entry.state, context: { total: -1, entries: [], note: null } } });
+    const reloaded = await loadCurrent(h.events, definition, 'ledger-1', mine.snapshots);
+    expect([reloaded.base, observable(reloaded.state)]).toEqual([-1, observable(outcome.state)]);
+    expect(cache.get('ledger-1')!.hash).toBe((await h.events.readStream('ledger-1')).at(-1)!.hash);
+    expect(h.problems).toEqual([]);
+  });
+
+  it('freezes what it caches: a decide step cannot change the next command’s state in place', async () => {
+    const deps = { store: h.events, clock, snapshots: { ...h.settings(100), cache: new StateCache() } };
+    const outcome = await runCommand(deps, definition, 'ledger-1', { commandId: newId(), actor }, enter(1));
+    const meddle: Decide = (state) => {
+      (state.context as { entries: unknown[] }).entries.push({ amount: 1000, at: 'never' });
+      return [];
+    };
+    await expect(runCommand(deps, definition, 'ledger-1', { commandId: newId(), actor }, meddle)).rejects.toThrow(TypeError);
+    expect(() => ((outcome.state.context as { total: number }).total = 5)).toThrow(TypeError);
+    const next = await runCommand(deps, definition, 'ledger-1', { commandId: newId(), actor }, enter(2));
+    expect(next.state.context).toMatchObject({ total: 3, entries: [{ amount: 1 }, { amount: 2 }] });
+  });
+});
+
+describe('StateCache', () => {
+  it('keeps the most recently used streams up to its capacity', () => {
+    const cache = new StateCache(2);
+    const entry = (revision: number) => ({
+      machineId: 'ledger',
+      hash: 'h',
+      lastSnapshot: -1,
+      state: { value: 'open', context: { n: revision }, revision, machineVersion: 1, snapshot: {} as never },
+    });
+    cache.put('a', entry(1));
+    cache.put('b', entry(2));
+    cache.get('a');
+    cache.put('c', entry(3));
+    expect([cache.get('a')?.state.revision, cache.get('b'), cache.get('c')?.state.revision, cache.size]).toEqual([1, undefined, 3, 2]);
   });
 });
