@@ -46,8 +46,8 @@ for (const section of sections) {
  * operations whose estimated time at the larger size exceeds the budget are skipped and reported as skipped.
  */
 const PLAN = quick
-  ? { appendMs: 250, commandMs: 500, commandTmpfs: false, longCommands: 3, longHttp: false, replaySizes: [10_000, 50_000], replayBudgetSeconds: 3 }
-  : { appendMs: 1500, commandMs: 3000, commandTmpfs: true, longCommands: 6, longHttp: true, replaySizes: [100_000, 1_000_000], replayBudgetSeconds: 60 };
+  ? { appendMs: 250, commandMs: 500, commandTmpfs: false, longCommands: 100, longHttp: true, replaySizes: [10_000, 50_000], replayBudgetSeconds: 3 }
+  : { appendMs: 1500, commandMs: 3000, commandTmpfs: true, longCommands: 200, longHttp: true, replaySizes: [100_000, 1_000_000], replayBudgetSeconds: 60 };
 if (values['replay-budget'] !== undefined) PLAN.replayBudgetSeconds = Number(values['replay-budget']);
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
