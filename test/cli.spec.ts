@@ -62,11 +62,18 @@ describe('the u4ssc CLI, run as a child process on a SQLite file', () => {
     expect(result.stdout).toMatch(/verify: OK: 18 events in 18 streams; head position \d+, hash [0-9a-f]{64}/);
   });
 
-  it('rebuilds the read models from position 0 to the same register', () => {
+  it('rebuilds the read models from position 0 to the same register, and drops the snapshots', () => {
     const before = runCli(['partners', 'list', '--json'], env).stdout;
+    const db = new Database(env.U4SSC_SQLITE_FILE);
+    db.prepare("INSERT INTO snapshots (stream, machine_id, machine_version, format, revision, hash, state) VALUES ('partner-FAO', 'partner', 1, 1, 0, 'h', '{}')").run();
+    db.close();
     const rebuilt = runCli(['rebuild'], env);
     expect(rebuilt.status).toBe(0);
     expect(rebuilt.stdout).toMatch(/rebuild: partners at position \d+/);
+    expect(rebuilt.stdout).toMatch(/rebuild: 1 snapshot dropped/);
+    const after = new Database(env.U4SSC_SQLITE_FILE, { readonly: true });
+    expect(after.prepare('SELECT count(*) AS n FROM snapshots').get()).toEqual({ n: 0 });
+    after.close();
     expect(runCli(['partners', 'list', '--json'], env).stdout).toBe(before);
   });
 

@@ -22,7 +22,7 @@ const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; summa
   anchor: { run: anchorCommand, summary: 'print the log\'s anchor for the minutes (u4ssc-anchor:<n>:<hex>) [--json]' },
   replay: { run: replayCommand, summary: 'a process as it stood: replay <stream> [--at ISO | --position N] [--json]' },
   export: { run: exportCommand, summary: 'write a bundle to check offline: --out F [--stream S] [--from ISO] [--to ISO]' },
-  rebuild: { run: rebuildCommand, summary: 'drop every read model and replay the log from position 0; --check only compares [--json]' },
+  rebuild: { run: rebuildCommand, summary: 'drop every read model and snapshot, replay the log from position 0; --check only compares [--json]' },
   migrate: { run: migrateCommand, summary: 'copy the whole log to another store and verify it there: --from sqlite:<file> --to postgres://… [--to-schema S]' },
   partners: { run: partnersCommand, summary: 'partners list [--at ISO] | partners load-annex-ii [--file F] [--as ID]' },
   ballots: { run: ballotsCommand, summary: 'ballots list [--status S] [--json] | ballots show <id> [--json] (with the tally table)' },

@@ -4,8 +4,9 @@ import { parse } from '../parse.js';
 import { rebuildCheck } from './rebuild-check.js';
 
 /**
- * Deletes every read model and replays the log from position 0 (read models are disposable); with --check,
- * changes nothing and reports where the live read models differ from such a rebuild.
+ * Deletes every read model and replays the log from position 0, and drops every snapshot (read models and snapshots
+ * are disposable: the next commands on a long stream write new snapshots); with --check, changes nothing and reports
+ * where the live read models differ from such a rebuild.
  */
 export async function rebuildCommand(args: string[]): Promise<number> {
   const { values } = parse(args, { check: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } });
@@ -17,6 +18,8 @@ export async function rebuildCommand(args: string[]): Promise<number> {
     for (const projection of projector.projections) {
       console.log(`rebuild: ${projection.name} at position ${await stores.readModels.checkpoint(projection.name)}`);
     }
+    const dropped = await stores.snapshots.clear();
+    console.log(`rebuild: ${dropped} snapshot${dropped === 1 ? '' : 's'} dropped (commands on long streams write new ones)`);
     return 0;
   } finally {
     await app.close();
