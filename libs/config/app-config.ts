@@ -17,6 +17,8 @@ export interface AppConfig {
   /** Set whenever `store` is `eventstoredb`. */
   eventStoreUrl?: string;
   port: number;
+  /** A command writes a snapshot once its stream has grown by this many events since the last; 0: none. Unset: 100. */
+  snapshotEvery?: number;
   /** HS256 secret for local tokens; when absent (and no JWKS) `resolveTokenSecret` generates and keeps one. */
   tokenSecret?: string;
   /** An external identity provider's key set; when set, local tokens are off. */

@@ -88,6 +88,17 @@ describe('loadConfig', () => {
     expect(error.message).toContain('an integer from 0 to 65535');
   });
 
+  it('reads the snapshot interval: a whole number of events, 0 for none', () => {
+    expect(loadConfig({}).snapshotEvery).toBeUndefined();
+    expect(loadConfig({ U4SSC_SNAPSHOT_EVERY: '250' }).snapshotEvery).toBe(250);
+    expect(loadConfig({ U4SSC_SNAPSHOT_EVERY: '0' }).snapshotEvery).toBe(0);
+    for (const bad of ['-1', '1.5', 'often', ' 100']) {
+      const error = problemsOf({ U4SSC_SNAPSHOT_EVERY: bad });
+      expect(error.problems.map((p) => p.variable)).toEqual(['U4SSC_SNAPSHOT_EVERY']);
+      expect(error.message).toContain(`U4SSC_SNAPSHOT_EVERY=${JSON.stringify(bad)} is not a number of events`);
+    }
+  });
+
   it('refuses a short token secret without printing it', () => {
     const error = problemsOf({ U4SSC_TOKEN_SECRET: 'hunter2-is-short' });
     expect(error.message).toContain('U4SSC_TOKEN_SECRET is 16 characters long');

@@ -56,6 +56,18 @@ export function loadConfig(env: Env = process.env): AppConfig {
     else problem('PORT', `PORT=${show(portValue)} is not a port; use an integer from 0 to 65535`);
   }
 
+  const snapshotEveryValue = read('U4SSC_SNAPSHOT_EVERY');
+  let snapshotEvery: number | undefined;
+  if (snapshotEveryValue !== undefined) {
+    if (/^\d{1,9}$/.test(snapshotEveryValue)) snapshotEvery = Number(snapshotEveryValue);
+    else {
+      problem(
+        'U4SSC_SNAPSHOT_EVERY',
+        `U4SSC_SNAPSHOT_EVERY=${show(snapshotEveryValue)} is not a number of events; use a whole number (e.g. 100), or 0 to write no snapshots`,
+      );
+    }
+  }
+
   const tokenSecret = read('U4SSC_TOKEN_SECRET');
   if (tokenSecret !== undefined && tokenSecret.length < MIN_TOKEN_SECRET_LENGTH) {
     // The value itself stays out of the message: error messages end up in logs, and even a weak secret is one.
@@ -100,6 +112,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     ...(databaseSchema !== undefined && { databaseSchema }),
     ...(eventStoreUrl !== undefined && { eventStoreUrl }),
     port,
+    ...(snapshotEvery !== undefined && { snapshotEvery }),
     ...(tokenSecret !== undefined && { tokenSecret }),
     ...(jwksUrl !== undefined && { jwksUrl }),
     // With a provider, its tokens are checked for its issuer and for the API's audience unless told otherwise.
