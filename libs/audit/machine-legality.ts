@@ -1,12 +1,16 @@
-import { initialTransition, type AnyMachineSnapshot } from 'xstate';
+import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
+import { pureInitial, pureTransition } from '../../state-machines/tools/pure-step.js';
 import type { MachineRef, StoredEvent } from '../envelope/index.js';
-import { machineEventOf, stateValueString, stepMachine } from '../process-runner/index.js';
+import { machineEventOf, stateValueString } from '../process-runner/index.js';
 import type { ProcessDefinition } from '../process-runner/index.js';
 import { PROCESS_REGISTRY, type ProcessRegistry } from './process-registry.js';
 
 interface StreamReplay {
   pinned: MachineRef;
   definition: ProcessDefinition;
+  machine: AnyStateMachine;
+  /** The machine's count in `machines()`, kept here so an event costs no map look-up by a composed key. */
+  counter: { events: number };
   /** Undefined when the stream was first seen mid-way (a partial bundle): its state before is unknown. */
   snapshot?: AnyMachineSnapshot;
 }
@@ -28,7 +32,7 @@ export interface MachineLegality {
  */
 export function machineLegality(registry: ProcessRegistry = PROCESS_REGISTRY): MachineLegality {
   const streams = new Map<string, StreamReplay>();
-  const counts = new Map<string, number>();
+  const counts = new Map<string, { id: string; version: number; events: number }>();
   const check = (event: StoredEvent): string | null => {
     const ref = event.metadata?.machine;
     let replay = streams.get(event.stream);
@@ -41,8 +45,11 @@ export function machineLegality(registry: ProcessRegistry = PROCESS_REGISTRY): M
       if (!machine) {
         return `stream "${event.stream}" pins ${ref.id} machine version ${ref.version}, which this engine does not have (it has ${Object.keys(definition.versions).join(', ')})`;
       }
-      replay = { pinned: { id: ref.id, version: ref.version }, definition };
-      if (event.revision === 0) [replay.snapshot] = initialTransition(machine, definition.input(event.stream));
+      const key = `${ref.id}\u0000${ref.version}`;
+      let counter = counts.get(key);
+      if (!counter) counts.set(key, (counter = { id: ref.id, version: ref.version, events: 0 }));
+      replay = { pinned: { id: ref.id, version: ref.version }, definition, machine, counter };
+      if (event.revision === 0) replay.snapshot = pureInitial(machine, definition.input(event.stream));
       streams.set(event.stream, replay);
     }
     const { pinned } = replay;
@@ -52,27 +59,25 @@ export function machineLegality(registry: ProcessRegistry = PROCESS_REGISTRY): M
     if (replay.snapshot) {
       // One pure step instead of `can` then `transition` (each computes the step): XState gives back the
       // very same snapshot exactly when no transition is enabled, which is when `snapshot.can` is false
-      // (DESIGN.md §5; pinned by machine-legality.spec.ts).
-      const next = stepMachine(replay.definition.versions[pinned.version]!, replay.snapshot, machineEventOf(event));
-      if (!next) {
+      // (DESIGN.md §5; pinned by machine-legality.spec.ts). pureTransition: one actor scope per machine, not
+      // one per event (state-machines/tools/pure-step.ts).
+      const next = pureTransition(replay.machine, replay.snapshot, machineEventOf(event));
+      if (next === replay.snapshot) {
         const state = stateValueString(replay.snapshot);
         return `${event.type} is not a legal transition of ${pinned.id} machine v${pinned.version} from state "${state}" (stream "${event.stream}", revision ${event.revision})`;
       }
       replay.snapshot = next;
     }
-    const key = `${pinned.id}\u0000${pinned.version}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
+    replay.counter.events += 1;
     return null;
   };
   return {
     check,
     unchecked: () => [...streams].filter(([, replay]) => !replay.snapshot).map(([stream]) => stream),
     machines: () =>
-      [...counts]
-        .map(([key, events]) => {
-          const [id, version] = key.split('\u0000');
-          return { id: id!, version: Number(version), events };
-        })
+      [...counts.values()]
+        .filter((counter) => counter.events > 0)
+        .map(({ id, version, events }) => ({ id, version, events }))
         .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : a.version - b.version)),
   };
 }
