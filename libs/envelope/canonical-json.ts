@@ -38,15 +38,40 @@ function canonicalArray(items: readonly unknown[]): string {
   return `${out}]`;
 }
 
+/**
+ * Object keys as JSON strings, remembered: the same few dozen member names (actor, occurredAt, partnerId …) come
+ * back in every event, and quoting them again each time was a third of the serialisation. Bounded, so keys that
+ * are data (ids used as map keys) cannot grow it without limit; past the bound, keys are quoted each time.
+ */
+const quotedKeys = new Map<string, string>();
+const QUOTED_KEYS_MAX = 10_000;
+
+function quotedKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key);
+    if (quotedKeys.size < QUOTED_KEYS_MAX) quotedKeys.set(key, quoted);
+  }
+  return quoted;
+}
+
 function canonicalObject(object: Record<string, unknown>): string {
-  const keys = Object.keys(object).sort();
+  const keys = Object.keys(object);
+  // Stored events are read back with their keys already in order (normaliseEvent): sort only when they are not.
+  for (let index = 1; index < keys.length; index += 1) {
+    if (keys[index - 1]! > keys[index]!) {
+      keys.sort();
+      break;
+    }
+  }
   let out = '{';
   let first = true;
-  for (const key of keys) {
+  for (let index = 0; index < keys.length; index += 1) {
+    const key = keys[index]!;
     const member = object[key];
     if (member === undefined) continue;
     if (!first) out += ',';
-    out += `${JSON.stringify(key)}:${canonicalJson(member)}`;
+    out += `${quotedKey(key)}:${canonicalJson(member)}`;
     first = false;
   }
   return `${out}}`;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalJson } from './canonical-json.js';
 import type { NewEvent, StoredEvent } from './envelope.js';
 
@@ -12,9 +12,14 @@ import type { NewEvent, StoredEvent } from './envelope.js';
  */
 export const GENESIS_HASH = '0'.repeat(64);
 
-export function eventHash(
-  event: Pick<StoredEvent, 'id' | 'stream' | 'revision' | 'type' | 'data' | 'metadata' | 'prevHash'>,
-): string {
+type Hashed = Pick<StoredEvent, 'id' | 'stream' | 'revision' | 'type' | 'data' | 'metadata' | 'prevHash'>;
+
+/** SHA-256 as hex, one shot (no Hash object per call: it runs for every event appended and verified). */
+export function sha256Hex(text: string): string {
+  return hash('sha256', text, 'hex');
+}
+
+export function eventHash(event: Hashed): string {
   const body = canonicalJson({
     id: event.id,
     stream: event.stream,
@@ -24,7 +29,45 @@ export function eventHash(
     metadata: event.metadata,
     prevHash: event.prevHash,
   });
-  return createHash('sha256').update(body).digest('hex');
+  return sha256Hex(body);
+}
+
+/**
+ * The hash of the event's content as its members serialise with plain JSON.stringify, in the order they come,
+ * inside the envelope's members in canonical order: equal to `eventHash` exactly when every object in data and
+ * metadata already has its keys in canonical order, as they have when parsed from the text a store keeps
+ * (normaliseEvent sorts the keys before anything is stored). It skips the sorting that costs most of a
+ * verification.
+ *
+ * Why a match with the stored hash proves the event honest: the text hashed here is derived from the very data
+ * and metadata being checked, nothing else. If its SHA-256 equals the stored hash, it *is* the canonical text
+ * that was hashed at append (collision resistance), and each member's JSON value, delimited by the fixed member
+ * names around it, is the value that was appended. Any change to a row (content, or only its key order) gives
+ * another text: no match, and `eventHash` decides. Anything in the event that is not plain JSON (undefined, NaN,
+ * a toJSON) can only make this text differ, never make it match something else.
+ */
+export function plainEventHash(event: Hashed): string {
+  return sha256Hex(
+    '{"data":' + JSON.stringify(event.data) +
+      ',"id":' + JSON.stringify(event.id) +
+      ',"metadata":' + JSON.stringify(event.metadata) +
+      ',"prevHash":' + JSON.stringify(event.prevHash) +
+      ',"revision":' + JSON.stringify(event.revision) +
+      ',"stream":' + JSON.stringify(event.stream) +
+      ',"type":' + JSON.stringify(event.type) +
+      '}',
+  );
+}
+
+/**
+ * Null when `event.hash` is the hash of the event's content, else the hash its content has (to name in a fault):
+ * the plain serialisation first (plainEventHash), the canonical one when that does not match (rows stored before
+ * keys were sorted, or altered ones).
+ */
+export function eventHashMismatch(event: Hashed & { hash: string }): string | null {
+  if (plainEventHash(event) === event.hash) return null;
+  const recomputed = eventHash(event);
+  return recomputed === event.hash ? null : recomputed;
 }
 
 /** Places new events after a stream's last revision and hash; positions are left for the store to assign. */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 /**
  * The ledger: one running hash over the whole log in global order, L_n = SHA-256(L_{n-1} ‖ hash_n), L_0 = 64 zeros,
@@ -21,6 +21,40 @@ export const LEDGER_GENESIS = '0'.repeat(64);
 
 export function nextLedgerHash(previous: string, eventHash: string): string {
   return createHash('sha256').update(Buffer.from(previous, 'hex')).update(Buffer.from(eventHash, 'hex')).digest('hex');
+}
+
+/**
+ * The ledger as a running value, for walks over the whole log (verify): L_n kept as bytes in a 64-byte buffer
+ * (L_{n-1} ‖ hash_n), one one-shot SHA-256 per event and no hex until asked. `add` takes event hashes that were
+ * already checked to be 64 lower-case hex digits (verify checks each event's hash before its ledger step).
+ */
+export class LedgerWalk {
+  private readonly pair = Buffer.alloc(64);
+  private readonly previous = Buffer.alloc(32);
+
+  constructor(start: string = LEDGER_GENESIS) {
+    this.pair.write(start, 0, 32, 'hex');
+  }
+
+  add(eventHash: string): void {
+    this.pair.copy(this.previous, 0, 0, 32);
+    this.pair.write(eventHash, 32, 32, 'hex');
+    hash('sha256', this.pair, 'buffer').copy(this.pair, 0);
+  }
+
+  /** Takes back the last `add` (one step only): the ledger as of the event before. */
+  undo(): void {
+    this.previous.copy(this.pair, 0);
+  }
+
+  /** L_n as hex. */
+  hex(): string {
+    return this.pair.toString('hex', 0, 32);
+  }
+
+  startsWith(prefix: string): boolean {
+    return this.hex().startsWith(prefix);
+  }
 }
 
 /** How an anchor is written: `u4ssc-anchor:<sequence number>:<first 32 hex of the ledger hash>`. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
-import { chainEvents, GENESIS_HASH } from './hash-chain.js';
+import { canonicalJson } from './canonical-json.js';
+import { chainEvents, eventHash, eventHashMismatch, GENESIS_HASH } from './hash-chain.js';
 import type { NewEvent, StoredEvent } from './envelope.js';
 import { LEDGER_GENESIS, nextLedgerHash, parseAnchor } from './ledger.js';
 import { verifyLog } from './verify.js';
@@ -151,6 +152,60 @@ describe('verifyLog', () => {
     const starts = new Map([['partner-ITU', { revision: 0, hash: events[0]!.hash }]]);
     expect((await verifyLog([events[2]!], { starts })).ok).toBe(true);
     expect((await verifyLog([events[2]!])).fault).toMatchObject({ kind: 'revision' });
+  });
+});
+
+describe('verifyLog, reading events as a store returns them', () => {
+  /** The events as parsed back from canonical text (what a store keeps once normaliseEvent sorts the keys). */
+  const stored = () => log().map((event) => JSON.parse(canonicalJson(event)) as StoredEvent);
+
+  it('accepts events parsed from canonical text and from text in any other key order alike', async () => {
+    const canonical = stored();
+    expect(await verifyLog(canonical)).toEqual(await verifyLog(log()));
+    // Written in another key order (as older rows were): the same content, so the same verdict.
+    const reversed = canonical.map((event) => JSON.parse(JSON.stringify(event, (_key, value: unknown) =>
+      value && typeof value === 'object' && !Array.isArray(value)
+        ? Object.fromEntries(Object.entries(value as Record<string, unknown>).reverse())
+        : value,
+    )) as StoredEvent);
+    expect(Object.keys(reversed[0]!.metadata)[0]).toBe('torVersion');
+    expect((await verifyLog(reversed)).ok).toBe(true);
+  });
+
+  it('names an altered event whether or not its text was canonical', async () => {
+    for (const events of [stored(), log()]) {
+      const edits: ((event: StoredEvent) => StoredEvent)[] = [
+        (event) => ({ ...event, data: { name: 'FAO (edited)' } }),
+        // The same characters, another JSON type: a string where the store had an object member's text.
+        (event) => ({ ...event, data: JSON.stringify(event.data) }),
+        (event) => ({ ...event, metadata: { ...event.metadata, actor: { ...event.metadata.actor, id: 'someone-else' } } }),
+        (event) => ({ ...event, metadata: { ...event.metadata, extra: true } as StoredEvent['metadata'] }),
+        (event) => ({ ...event, revision: event.revision, type: 'PartnerWithdrawn' }),
+      ];
+      for (const edit of edits) {
+        const altered = [...events];
+        altered[1] = edit(altered[1]!);
+        expect((await verifyLog(altered)).fault).toMatchObject({ kind: 'hash', eventId: 'e2' });
+      }
+    }
+  });
+
+  it('checks the stored hash against the content: null when it matches, else the content’s own hash', () => {
+    const [event] = stored();
+    expect(eventHashMismatch(event!)).toBeNull();
+    const altered = { ...event!, data: { name: 'ITU (edited)' } };
+    expect(eventHashMismatch(altered)).toBe(eventHash(altered));
+    expect(eventHashMismatch(altered)).not.toBe(event!.hash);
+  });
+
+  it('reports, at an anchor that does not match, the last event that checked out with the ledger as of it', async () => {
+    const events = log();
+    const anchor = (await verifyLog(events)).anchor!;
+    const forged = chainEvents('partner-FAO', -1, GENESIS_HASH, [{ ...events[1]!, data: { name: 'FAO (forged)' } }]);
+    const rewritten = [events[0]!, { ...forged[0]!, position: 2 }, events[2]!];
+    const report = await verifyLog(rewritten, { anchors: [parseAnchor(anchor)] });
+    expect(report.fault).toMatchObject({ kind: 'anchor', eventId: 'e3' });
+    expect(report.head).toEqual({ position: 2, seq: 2, hash: forged[0]!.hash, ledgerHash: ledgerOf(rewritten.slice(0, 2)) });
   });
 });
 
