@@ -1,4 +1,4 @@
-import type { NewEvent } from '../envelope/index.js';
+import { canonicalJson, type NewEvent } from '../envelope/index.js';
 import { ConcurrencyError, DuplicateEventIdError } from './errors.js';
 import type { ExpectedRevision } from './port.js';
 
@@ -22,10 +22,14 @@ export function pageSize(limit: number | undefined): number {
  * The event exactly as a durable store will give it back: only the envelope's writer fields, as JSON.
  * Hashing this form (not the caller's objects) is what keeps a stored hash verifiable after a round trip:
  * `data: undefined` would hash as a missing member but come back as null, a Date would come back as a string.
+ * Read back from its canonical text, so every object has its keys in canonical order: the stores write data and
+ * metadata with JSON.stringify, so the text they keep is the canonical text the hash covers, and verify hashes
+ * what it reads without sorting anything again (eventHashMismatch). A number with no JSON form (NaN, Infinity)
+ * is refused here rather than stored as null.
  */
 export function normaliseEvent(event: NewEvent): NewEvent {
   const { id, type, data, metadata } = event;
-  return JSON.parse(JSON.stringify({ id, type, data: data === undefined ? null : data, metadata })) as NewEvent;
+  return JSON.parse(canonicalJson({ id, type, data: data === undefined ? null : data, metadata })) as NewEvent;
 }
 
 export function checkExpectedRevision(stream: string, expected: ExpectedRevision, actual: number): void {
