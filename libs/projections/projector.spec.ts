@@ -158,6 +158,25 @@ describe('Projector', () => {
       expect(await counts(readModels, `counts-${name}`)).toEqual({ events: 400, maxApplied: 1, total: 400 });
     }
   });
+  it('rebuilds in bigger pages than it catches up in, to the same documents', async () => {
+    const events = new MemoryEventStore();
+    await appendMany(events, 5, 30);
+    const paged = new CommitLog();
+    await new Projector(events, paged, [counting], { pageSize: 7, rebuildPageSize: 50 }).catchUp();
+    expect(paged.commits).toHaveLength(Math.ceil(150 / 7));
+    const before = await paged.list('counts');
+    paged.commits.length = 0;
+    await new Projector(events, paged, [counting], { pageSize: 7, rebuildPageSize: 50 }).rebuild();
+    expect(paged.commits.map((commit) => commit.moves[0]!.to)).toEqual([50, 100, 150]);
+    expect(await paged.list('counts')).toEqual(before);
+    // By default a rebuild takes 5,000 events a page, unless the projector was given a page size.
+    const defaults = new CommitLog();
+    await new Projector(events, defaults, [counting]).rebuild();
+    expect(defaults.commits).toHaveLength(1);
+    const explicit = new CommitLog();
+    await new Projector(events, explicit, [counting], { pageSize: 40 }).rebuild();
+    expect(explicit.commits).toHaveLength(4);
+  });
 });
 
 /** Records every commit the projector makes (the memory store's own commits do the work). */

@@ -1,4 +1,4 @@
-import type { EventStore } from '../event-store/index.js';
+import type { EventStore, ReadAllPage } from '../event-store/index.js';
 import { CheckpointMovedError, type CheckpointMove, type ReadModelStore } from '../read-models/port.js';
 import { BufferedDocSession } from './doc-session.js';
 import type { Projection } from './projection.js';
@@ -6,6 +6,13 @@ import type { Projection } from './projection.js';
 export interface ProjectorOptions {
   /** Events applied per read-model transaction; default 500. */
   pageSize?: number;
+  /**
+   * The same during `rebuild`; default `pageSize` when that is given, else 5,000. A rebuild replays the whole log
+   * with nobody waiting on a commit: bigger pages read and write each document less often (a document changed by
+   * several events of a page is read and serialised once), and the read-model transaction is not on a command's
+   * path. Live catch-up keeps small pages: its transaction holds the file's write lock (SQLite) while appends wait.
+   */
+  rebuildPageSize?: number;
   /** How often to look for events appended by other processes; default 200 ms. */
   pollMs?: number;
   onError?: (error: unknown) => void;
@@ -30,6 +37,7 @@ export class Projector {
   private stopped = true;
   private readonly waiters = new Set<{ position: number; resolve: () => void }>();
   private reached = 0;
+  private rebuilding = false;
 
   constructor(
     private readonly events: EventStore,
@@ -117,7 +125,12 @@ export class Projector {
     await this.running?.catch(() => undefined);
     for (const projection of this.projections) await this.readModels.reset(projection.name, projection.collections);
     this.reached = 0;
-    await this.catchUp();
+    this.rebuilding = true;
+    try {
+      await this.catchUp();
+    } finally {
+      this.rebuilding = false;
+    }
   }
 
   /** A follower's wait: another process projects, so read the stored checkpoints until they pass `position`. */
@@ -141,12 +154,23 @@ export class Projector {
    * the lowest, and each projection applies only the events past its own checkpoint.
    */
   private async project(): Promise<number> {
-    const pageSize = this.options.pageSize ?? 500;
+    const { pageSize = 500, rebuildPageSize = this.options.pageSize ?? 5000 } = this.options;
+    const limit = this.rebuilding ? rebuildPageSize : pageSize;
+    const read = (after: number) => this.events.readAll({ after, limit });
     let checkpoints = await this.checkpoints();
+    let prefetched: { after: number; page: Promise<ReadAllPage> } | null = null;
     for (;;) {
       const lowest = Math.min(...checkpoints);
-      const page = await this.events.readAll({ after: lowest, limit: pageSize });
+      const page: ReadAllPage = await (prefetched?.after === lowest ? prefetched.page : read(lowest));
+      prefetched = null;
       if (page.events.length === 0) return lowest;
+      // A full page means there is more: the next one is read while this one is applied and committed (a store
+      // that answers over the network, PostgreSQL, works meanwhile). Used only if the commit moves every
+      // checkpoint to this page's end; otherwise dropped.
+      if (!page.end) {
+        prefetched = { after: page.next, page: read(page.next) };
+        prefetched.page.catch(() => undefined);
+      }
       const session = new BufferedDocSession(this.readModels);
       const moves: CheckpointMove[] = [];
       for (let index = 0; index < this.projections.length; index += 1) {
