@@ -3,6 +3,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { resolveTokenSecret } from '../config/token-secret.js';
 import { LOCAL_TOKEN_ISSUER } from './local-token.js';
 import { isRole, type Principal } from './principal.js';
+import { cachedTokens, type TokenCacheOptions, type VerifiedToken } from './token-cache.js';
 
 /** Turns a bearer token into the person it speaks for, or throws TokenRejectedError. */
 export type TokenVerifier = (token: string) => Promise<Principal>;
@@ -32,7 +33,14 @@ const EXTERNAL_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512
  * not refused: external providers mix in their own (`offline_access`, ...), and ignoring one grants nothing.
  * A `roles` claim that is not an array of strings is refused, since its meaning cannot be known.
  */
-export function createTokenVerifier(config: AppConfig): TokenVerifier {
+export interface TokenVerifierOptions {
+  /** Verified tokens remembered until their `exp` (token-cache.ts); false to check every token every time. */
+  cache?: TokenCacheOptions | false;
+  /** The time tokens are checked against, in ms since the epoch; default Date.now (tests move it). */
+  now?: () => number;
+}
+
+export function createTokenVerifier(config: AppConfig, verifierOptions: TokenVerifierOptions = {}): TokenVerifier {
   let key: Uint8Array | JWTVerifyGetKey;
   let options: JWTVerifyOptions;
   if (config.jwksUrl !== undefined) {
@@ -49,16 +57,21 @@ export function createTokenVerifier(config: AppConfig): TokenVerifier {
     key = new TextEncoder().encode(resolveTokenSecret(config));
     options = { algorithms: ['HS256'], issuer: LOCAL_TOKEN_ISSUER, requiredClaims: ['sub', 'exp'] };
   }
-  return async (token) => {
+  const now = verifierOptions.now;
+  const verify = async (token: string): Promise<VerifiedToken> => {
     let payload: JWTPayload;
+    const checked = now ? { ...options, currentDate: new Date(now()) } : options;
     try {
       // Two call shapes (key vs. key getter) only to satisfy jwtVerify's overloads.
-      ({ payload } = typeof key === 'function' ? await jwtVerify(token, key, options) : await jwtVerify(token, key, options));
+      ({ payload } = typeof key === 'function' ? await jwtVerify(token, key, checked) : await jwtVerify(token, key, checked));
     } catch (error) {
       throw asTokenRejection(error) ?? error;
     }
-    return principalFrom(payload);
+    // `exp` is a required claim, and jwtVerify has checked that it is a number in the future.
+    return { principal: principalFrom(payload), exp: payload.exp! };
   };
+  if (verifierOptions.cache === false) return async (token) => (await verify(token)).principal;
+  return cachedTokens(verify, { now, ...verifierOptions.cache });
 }
 
 function asTokenRejection(error: unknown): TokenRejectedError | undefined {
