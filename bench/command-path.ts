@@ -18,11 +18,14 @@ import { latency, rate, round, type Latency, type Rate } from './lib/stats.js';
  *   everyone answering a ballot together. A ballot's stream ends with 1 + 17 votes (+ the early close).
  * - register: a new Partner per command (one-event streams).
  * - register-withdraw: each client registers a new Partner, then withdraws it (two-event streams).
- * TODO(issue 8): workplan inputs, once the workplan API lands.
+ * - workplan-input: workplan cycles opened before each run (not timed), then inputs from the 17 Partners'
+ *   representatives, taken from one queue of (cycle, Partner) pairs in cycle order as votes are: up to 17 inputs
+ *   race on a cycle's stream, which ends with 1 + 17 events. Each input is checked against the office register
+ *   and the Partner register as of its time (who may contribute, ToR ¶10(a)).
  */
 
 export const CONCURRENCY = [1, 16, 64] as const;
-export const WORKLOADS = ['vote', 'register', 'register-withdraw'] as const;
+export const WORKLOADS = ['vote', 'register', 'register-withdraw', 'workplan-input'] as const;
 export type Workload = (typeof WORKLOADS)[number];
 const ELECTORATE = 17;
 
@@ -40,13 +43,14 @@ export interface CommandFigure extends Rate {
   serverPeakRssMiB: number;
   /** vote: ballots opened for this run, and whether the clients used up every (ballot, Partner) pair early. */
   ballots?: { opened: number; exhausted: boolean };
+  /** workplan-input: the same for the cycles opened and their (cycle, Partner) pairs. */
+  cycles?: { opened: number; exhausted: boolean };
 }
 
 export interface CommandPathResult {
   store: 'sqlite';
   figures: CommandFigure[];
   serverPeakRssMiB: number;
-  todo: string;
 }
 
 export interface CommandPathOptions {
@@ -67,12 +71,7 @@ export async function commandPath(root: string, dir: string, ms: number, options
       rmSync(shm, { recursive: true, force: true });
     }
   }
-  return {
-    store: 'sqlite',
-    figures,
-    serverPeakRssMiB: disk,
-    todo: 'workplan inputs (POST /v1/workplans/{cycle}/inputs): not measured yet',
-  };
+  return { store: 'sqlite', figures, serverPeakRssMiB: disk };
 }
 
 /** One server on a fresh SQLite file in `dir`; returns its peak RSS. */
@@ -102,7 +101,8 @@ async function onServer(
       electorate.push({ partnerId, token: await issueLocalToken(secret, { sub: `rep-${partnerId}`, roles: ['partner'], org: partnerId }) });
     }
     const context: RunContext = { server, secretariat, setup, electorate, ms, storage };
-    // Votes first: the other workloads register Partners, who would join later ballots' electorates.
+    // Votes first: the other workloads register Partners, who would join later ballots' electorates. Workplan
+    // inputs last, so that the three workloads before them run on the same log as before they were measured.
     let expected = 300;
     for (const workload of WORKLOADS) {
       for (const clients of levels) {
@@ -164,7 +164,24 @@ async function openBallots(context: RunContext, count: number, tag: string): Pro
   return ids;
 }
 
+/** Opens `count` workplan cycles (8 at a time), named by year from `first`, and returns them in order. */
+async function openCycles(context: RunContext, count: number, first: number): Promise<string[]> {
+  const cycles = Array.from({ length: count }, (_, index) => String(first + index));
+  let next = 0;
+  const inputDeadline = new Date(Date.now() + 86_400_000).toISOString();
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      for (let index = next++; index < count; index = next++) {
+        await expectOk(context.setup.request('POST', '/v1/workplans', { cycle: cycles[index], inputDeadline }), `open workplan ${cycles[index]}`);
+      }
+    }),
+  );
+  return cycles;
+}
+
 let runCounter = 0;
+/** Cycles are years (`2027`): each server's runs take the next ones from 1000 on (its SQLite file is fresh). */
+const nextCycle = new Map<Served, number>();
 
 async function run(context: RunContext, workload: Workload, clients: number, expectedVotesPerSecond: number): Promise<CommandFigure> {
   runCounter += 1;
@@ -175,14 +192,24 @@ async function run(context: RunContext, workload: Workload, clients: number, exp
   let firstError: string | undefined;
 
   // vote: (ballot, Partner) pairs in ballot order, enough for twice the expected rate over warm-up and run.
-  let pairs: { ballotId: string; partnerId: string; token: string }[] = [];
+  // workplan-input: (cycle, Partner) pairs in cycle order, as many, at the votes' rate.
+  let pairs: { ballotId?: string; cycle?: string; partnerId: string; token: string }[] = [];
   let nextPair = 0;
   let ballots: CommandFigure['ballots'];
+  let cycles: CommandFigure['cycles'];
+  const wanted = Math.ceil((expectedVotesPerSecond * 2 * (ms + 500)) / 1000);
+  const streams = Math.max(clients, Math.ceil(wanted / ELECTORATE));
   if (workload === 'vote') {
-    const votes = Math.ceil((expectedVotesPerSecond * 2 * (ms + 500)) / 1000);
-    const ids = await openBallots(context, Math.max(clients, Math.ceil(votes / ELECTORATE)), tag);
+    const ids = await openBallots(context, streams, tag);
     pairs = ids.flatMap((ballotId) => context.electorate.map((voter) => ({ ballotId, ...voter })));
     ballots = { opened: ids.length, exhausted: false };
+  } else if (workload === 'workplan-input') {
+    const first = nextCycle.get(server) ?? 1000;
+    const count = Math.min(streams, 10_000 - first);
+    nextCycle.set(server, first + count);
+    const opened = await openCycles(context, count, first);
+    pairs = opened.flatMap((cycle) => context.electorate.map((contributor) => ({ cycle, ...contributor })));
+    cycles = { opened: opened.length, exhausted: false };
   }
   // register-withdraw: per client, its current Partner and whether it is registered.
   const cycle = Array.from({ length: clients }, () => ({ serial: 0, registered: false }));
@@ -191,13 +218,21 @@ async function run(context: RunContext, workload: Workload, clients: number, exp
   /** One command; undefined when the vote queue is used up. */
   const op = async (worker: number): Promise<boolean | undefined> => {
     let answer: { status: number; body: string };
-    if (workload === 'vote') {
+    if (workload === 'vote' || workload === 'workplan-input') {
       const pair = pairs[nextPair++];
       if (!pair) {
-        ballots!.exhausted = true;
+        (ballots ?? cycles)!.exhausted = true;
         return undefined;
       }
-      answer = await client.request('POST', `/v1/ballots/${pair.ballotId}/votes`, { choice: 'yes' }, pair.token);
+      answer =
+        workload === 'vote'
+          ? await client.request('POST', `/v1/ballots/${pair.ballotId}/votes`, { choice: 'yes' }, pair.token)
+          : await client.request(
+              'POST',
+              `/v1/workplans/${pair.cycle}/inputs`,
+              { title: `Input of ${pair.partnerId} to ${pair.cycle}`, text: `What ${pair.partnerId} proposes for the workplan ${pair.cycle} (${tag}).` },
+              pair.token,
+            );
     } else if (workload === 'register') {
       counter += 1;
       answer = await client.request('POST', '/v1/partners', registration(`${tag}-${counter}`));
@@ -263,5 +298,6 @@ async function run(context: RunContext, workload: Workload, clients: number, exp
     serverCpuMsPerCommand: round(ok ? cpu / ok : 0, 3),
     serverPeakRssMiB: round(server.peakRssMiB(), 1),
     ...(ballots ? { ballots } : {}),
+    ...(cycles ? { cycles } : {}),
   };
 }

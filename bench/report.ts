@@ -114,13 +114,13 @@ export function renderTables(results: BenchResults, aims: Aim[]): string {
     out.push('| command | storage | clients | commands/s | p50 ms | p95 ms | p99 ms | server CPU ms/command | errors |');
     out.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const f of commands.figures) {
-      const note = f.ballots?.exhausted ? ' (ballots used up)' : '';
+      const note = f.ballots?.exhausted ? ' (ballots used up)' : f.cycles?.exhausted ? ' (cycles used up)' : '';
       out.push(
         `| ${f.workload}${note} | ${f.storage} | ${f.clients} | ${n(f.opsPerSecond)} | ${ms(f.latency.p50Ms)} | ${ms(f.latency.p95Ms)} | ` +
           `${ms(f.latency.p99Ms)} | ${f.serverCpuMsPerCommand.toFixed(2)} | ${f.errors} |`,
       );
     }
-    out.push(`| workplan input | — | — | TODO: ${commands.todo} | | | | | |`, '');
+    out.push('');
   }
   const long = results.longStreams;
   if (long) {
