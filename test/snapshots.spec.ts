@@ -69,7 +69,7 @@ async function expectResumedEqualsFull(events: EventStore, snapshots: SnapshotSt
     const fullAt = history.map((_, revision) => foldEvents(machine, definition.input(stream), history.slice(0, revision + 1), pinned.version));
     for (let revision = 0; revision < history.length; revision += 1) {
       await snapshots.clear();
-      expect(await saveSnapshot(settings, definition, stream, fullAt[revision]!, -1, history[revision]!.hash)).toBe(true);
+      expect(await saveSnapshot(settings, definition, stream, fullAt[revision]!, -1, history[revision]!.hash)).toBe('written');
       const resumed = await loadCurrent(events, definition, stream, settings);
       expect([stream, revision, resumed.base, observable(resumed.state)]).toEqual([stream, revision, revision, observable(full)]);
 

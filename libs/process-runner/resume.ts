@@ -137,7 +137,8 @@ function remember(snapshots: RunnerSnapshots, stream: string, definition: Proces
 /**
  * After a command appended `events` onto `current` (and folded them into `state`): keeps the new state in the
  * cache, and writes a snapshot when the stream has grown by `every` events since its latest one. Outside the
- * append's transaction, after it; a failed write is reported and swallowed: the command has succeeded.
+ * append's transaction, after it; a failed write is reported and swallowed (the command has succeeded), and the
+ * next attempt waits for another `every` events rather than failing again on every command.
  */
 export async function afterAppend(
   snapshots: RunnerSnapshots,
@@ -147,13 +148,14 @@ export async function afterAppend(
   state: ProcessState,
   hash: string,
 ): Promise<void> {
-  const written = await saveSnapshot(snapshots, definition, stream, state, current.lastSnapshot, hash);
-  remember(snapshots, stream, definition, { state, events: [], base: state.revision, hash, lastSnapshot: written ? state.revision : current.lastSnapshot });
+  const saved = await saveSnapshot(snapshots, definition, stream, state, current.lastSnapshot, hash);
+  const lastSnapshot = saved === 'not due' ? current.lastSnapshot : state.revision;
+  remember(snapshots, stream, definition, { state, events: [], base: state.revision, hash, lastSnapshot });
 }
 
 /**
- * Writes a snapshot of `state` when the stream has grown by `every` events since `lastSnapshot`; answers whether
- * it did. A failure is reported and swallowed.
+ * Writes a snapshot of `state` when the stream has grown by `every` events since `lastSnapshot`. A failure is
+ * reported and swallowed; so is a state that JSON cannot carry (`snapshotText`), which is never written.
  */
 export async function saveSnapshot(
   snapshots: RunnerSnapshots,
@@ -162,13 +164,13 @@ export async function saveSnapshot(
   state: ProcessState,
   lastSnapshot: number,
   hash: string,
-): Promise<boolean> {
+): Promise<'written' | 'not due' | 'not written'> {
   const every = snapshots.every ?? DEFAULT_SNAPSHOT_EVERY;
-  if (every <= 0 || state.revision - lastSnapshot < every) return false;
+  if (every <= 0 || state.revision - lastSnapshot < every) return 'not due';
   try {
     const machine = definition.versions[state.machineVersion]!;
     const text = snapshotText(machine, state);
-    if (text === undefined) return false;
+    if (text === undefined) return 'not written';
     await snapshots.store.save({
       stream,
       machineId: definition.id,
@@ -178,10 +180,10 @@ export async function saveSnapshot(
       hash,
       state: text,
     });
-    return true;
+    return 'written';
   } catch (error) {
     snapshots.onProblem?.(`snapshot of "${stream}" at revision ${state.revision} not written: ${describe(error)}`, error);
-    return false;
+    return 'not written';
   }
 }
 

@@ -261,6 +261,30 @@ describe.each(kinds)('runner snapshots (%s)', (_kind, open) => {
     ]);
   });
 
+  it('after a failed write, tries again only once the stream has grown by `every` more events', async () => {
+    let saves = 0;
+    const failing: SnapshotStore = {
+      kind: h.snapshots.kind,
+      latest: async () => undefined,
+      save: async () => {
+        saves += 1;
+        throw new Error('no space left');
+      },
+      clear: async () => 0,
+      close: async () => undefined,
+    };
+    const problems: string[] = [];
+    const deps = { store: h.events, clock, snapshots: { store: failing, every: 5, cache: new StateCache(), onProblem: (message: string) => problems.push(message) } };
+    for (let index = 1; index <= 12; index += 1) {
+      await runCommand(deps, definition, 'ledger-1', { commandId: newId(), actor }, enter(index));
+    }
+    expect(saves).toBe(2);
+    expect(problems).toEqual([
+      expect.stringMatching(/at revision 4 not written: no space left/),
+      expect.stringMatching(/at revision 9 not written: no space left/),
+    ]);
+  });
+
   it('writes none with `every` 0, and none for a command that appends nothing', async () => {
     await grow('ledger-1', 12, 0);
     expect(await h.snapshots.latest('ledger-1', 'ledger', SNAPSHOT_FORMAT)).toBeUndefined();
