@@ -100,7 +100,8 @@ async function onServer(
       await expectOk(setup.request('POST', '/v1/partners', registration(partnerId)), `register ${partnerId}`);
       electorate.push({ partnerId, token: await issueLocalToken(secret, { sub: `rep-${partnerId}`, roles: ['partner'], org: partnerId }) });
     }
-    const context: RunContext = { server, secretariat, setup, electorate, ms, storage };
+    setup.close();
+    const context: RunContext = { server, secretariat, electorate, ms, storage };
     // Votes first: the other workloads register Partners, who would join later ballots' electorates. Workplan
     // inputs last, so that the three workloads before them run on the same log as before they were measured.
     let expected = 300;
@@ -112,7 +113,6 @@ async function onServer(
         figures.push(figure);
       }
     }
-    setup.close();
     return round(server.peakRssMiB(), 1);
   } finally {
     await server.stop();
@@ -122,7 +122,6 @@ async function onServer(
 interface RunContext {
   server: Served;
   secretariat: string;
-  setup: HttpClient;
   electorate: { partnerId: string; token: string }[];
   ms: number;
   storage: CommandFigure['storage'];
@@ -141,8 +140,25 @@ async function expectOk(answer: Promise<{ status: number; body: string }>, what:
   return body;
 }
 
+/**
+ * A Secretariat client for one run's setup, on fresh connections: a connection left idle since the last run may
+ * be closed by the server (keep-alive timeout, 5 s) just as it is reused, and a POST cannot be retried blindly.
+ */
+async function withSetup<T>(context: RunContext, work: (setup: HttpClient) => Promise<T>): Promise<T> {
+  const setup = new HttpClient(context.server.url, context.secretariat, 8);
+  try {
+    return await work(setup);
+  } finally {
+    setup.close();
+  }
+}
+
 /** Opens `count` ballots (8 at a time) and returns their ids in order. */
 async function openBallots(context: RunContext, count: number, tag: string): Promise<string[]> {
+  return withSetup(context, (setup) => openBallotsWith(setup, count, tag));
+}
+
+async function openBallotsWith(setup: HttpClient, count: number, tag: string): Promise<string[]> {
   const ids: string[] = new Array(count);
   let next = 0;
   const closesAt = new Date(Date.now() + 86_400_000).toISOString();
@@ -150,7 +166,7 @@ async function openBallots(context: RunContext, count: number, tag: string): Pro
     Array.from({ length: 8 }, async () => {
       for (let index = next++; index < count; index = next++) {
         const body = await expectOk(
-          context.setup.request('POST', '/v1/ballots', {
+          setup.request('POST', '/v1/ballots', {
             subject: { kind: 'workplan', title: `Benchmark workplan ${tag}-${index}` },
             question: `Do the Partners agree to benchmark workplan ${tag}-${index}?`,
             closesAt,
@@ -169,12 +185,14 @@ async function openCycles(context: RunContext, count: number, first: number): Pr
   const cycles = Array.from({ length: count }, (_, index) => String(first + index));
   let next = 0;
   const inputDeadline = new Date(Date.now() + 86_400_000).toISOString();
-  await Promise.all(
-    Array.from({ length: 8 }, async () => {
-      for (let index = next++; index < count; index = next++) {
-        await expectOk(context.setup.request('POST', '/v1/workplans', { cycle: cycles[index], inputDeadline }), `open workplan ${cycles[index]}`);
-      }
-    }),
+  await withSetup(context, (setup) =>
+    Promise.all(
+      Array.from({ length: 8 }, async () => {
+        for (let index = next++; index < count; index = next++) {
+          await expectOk(setup.request('POST', '/v1/workplans', { cycle: cycles[index], inputDeadline }), `open workplan ${cycles[index]}`);
+        }
+      }),
+    ),
   );
   return cycles;
 }
