@@ -1,7 +1,7 @@
 import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
-import { pureInitial, pureTransition } from '../../state-machines/tools/pure-step.js';
+import { pureInitial } from '../../state-machines/tools/pure-step.js';
 import type { MachineRef, StoredEvent } from '../envelope/index.js';
-import { machineEventOf, stateValueString } from '../process-runner/index.js';
+import { machineEventOf, stateValueString, stepMachine } from '../process-runner/index.js';
 import type { ProcessDefinition } from '../process-runner/index.js';
 import { PROCESS_REGISTRY, type ProcessRegistry } from './process-registry.js';
 
@@ -57,12 +57,9 @@ export function machineLegality(registry: ProcessRegistry = PROCESS_REGISTRY): M
       return `event names machine ${ref?.id} v${ref?.version}, but stream "${event.stream}" is pinned to ${pinned.id} v${pinned.version} by its first event`;
     }
     if (replay.snapshot) {
-      // One pure step instead of `can` then `transition` (each computes the step): XState gives back the
-      // very same snapshot exactly when no transition is enabled, which is when `snapshot.can` is false
-      // (DESIGN.md §5; pinned by machine-legality.spec.ts). pureTransition: one actor scope per machine, not
-      // one per event (state-machines/tools/pure-step.ts).
-      const next = pureTransition(replay.machine, replay.snapshot, machineEventOf(event));
-      if (next === replay.snapshot) {
+      // The runner's own step (one pure transition doing the work of `can` and `transition`).
+      const next = stepMachine(replay.machine, replay.snapshot, machineEventOf(event));
+      if (next === null) {
         const state = stateValueString(replay.snapshot);
         return `${event.type} is not a legal transition of ${pinned.id} machine v${pinned.version} from state "${state}" (stream "${event.stream}", revision ${event.revision})`;
       }

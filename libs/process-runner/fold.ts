@@ -1,4 +1,5 @@
-import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
+import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
+import { pureInitial, pureTransition } from '../../state-machines/tools/pure-step.js';
 import type { StoredEvent } from '../envelope/index.js';
 
 export interface ProcessState {
@@ -43,16 +44,18 @@ export class IllegalHistoryError extends Error {
 }
 
 /**
- * One pure step: the next snapshot, or null when the machine does not accept the event in this state.
- * XState gives back the very same snapshot exactly when no transition is enabled (DESIGN.md §5; pinned by
- * libs/audit/machine-legality.spec.ts), so one transition does the work of `can` and `transition`.
+ * One pure step, used by the fold, the decide check and verify's legality check: the next snapshot, or null when
+ * the machine does not accept the event in this state. XState gives back the very same snapshot exactly when no
+ * transition is enabled (DESIGN.md §5; pinned by libs/audit/machine-legality.spec.ts), so one transition does the
+ * work of `can` and `transition`. `pureTransition` is XState's `transition` without a new actor per call
+ * (state-machines/tools/pure-step.ts).
  */
 export function stepMachine(
   machine: AnyStateMachine,
   snapshot: AnyMachineSnapshot,
   event: ReturnType<typeof machineEventOf>,
 ): AnyMachineSnapshot | null {
-  const [next] = transition(machine, snapshot, event);
+  const next = pureTransition(machine, snapshot, event);
   return next === snapshot ? null : next;
 }
 
@@ -66,7 +69,7 @@ export function foldEvents(
   events: readonly StoredEvent[],
   machineVersion: number,
 ): ProcessState {
-  const [initial] = initialTransition(machine, input);
+  const initial = pureInitial(machine, input);
   return foldOnto(machine, { value: '', context: initial.context, revision: -1, machineVersion, snapshot: initial }, events);
 }
 
