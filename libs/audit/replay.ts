@@ -1,8 +1,8 @@
-import { initialTransition, transition } from 'xstate';
+import { pureInitial } from '../../state-machines/tools/pure-step.js';
 import type { MachineRef, StoredEvent } from '../envelope/index.js';
 import { NotFoundError } from '../errors/index.js';
 import type { EventStore } from '../event-store/index.js';
-import { IllegalHistoryError, machineEventOf, stateValueString } from '../process-runner/index.js';
+import { IllegalHistoryError, machineEventOf, stateValueString, stepMachine } from '../process-runner/index.js';
 import { nextSteps, type NextStep } from './next-steps.js';
 import { PROCESS_REGISTRY, type ProcessRegistry } from './process-registry.js';
 
@@ -97,11 +97,11 @@ export async function replayStream(store: EventStore, stream: string, options: R
       (options.position !== undefined && event.position > options.position),
   );
   const events = upTo === -1 ? all : all.slice(0, upTo);
-  let [snapshot] = initialTransition(machine, definition.input(stream));
+  let snapshot = pureInitial(machine, definition.input(stream));
   const history = events.map((event): HistoryEntry => {
-    const machineEvent = machineEventOf(event);
-    if (!snapshot.can(machineEvent)) throw new IllegalHistoryError(event, stateValueString(snapshot));
-    [snapshot] = transition(machine, snapshot, machineEvent);
+    const next = stepMachine(machine, snapshot, machineEventOf(event));
+    if (!next) throw new IllegalHistoryError(event, stateValueString(snapshot));
+    snapshot = next;
     return historyEntry(event, stateValueString(snapshot));
   });
   const last = events.at(-1);

@@ -1,4 +1,5 @@
-import { initialTransition, transition, type AnyStateMachine, type AnyStateNode } from 'xstate';
+import type { AnyStateMachine, AnyStateNode } from 'xstate';
+import { pureInitial, pureTransition } from '../../../state-machines/tools/pure-step.js';
 import type { StoredEvent } from '../../envelope/index.js';
 import { machineEventOf, stateValueString } from '../../process-runner/index.js';
 
@@ -95,7 +96,7 @@ export function machineGraph(machine: AnyStateMachine): { graph: MachineGraph; k
  */
 export function takenPath(machine: AnyStateMachine, input: unknown, events: readonly StoredEvent[]): TakenPath {
   const { keyOf } = machineGraph(machine);
-  let [snapshot] = initialTransition(machine, input);
+  let snapshot = pureInitial(machine, input);
   const steps: PathStep[] = [];
   for (const event of events) {
     const machineEvent = machineEventOf(event);
@@ -104,7 +105,7 @@ export function takenPath(machine: AnyStateMachine, input: unknown, events: read
     if (taken.length === 0) {
       return { steps, state: from, refused: { revision: event.revision, position: event.position, event: event.type, state: from } };
     }
-    [snapshot] = transition(machine, snapshot, machineEvent);
+    snapshot = pureTransition(machine, snapshot, machineEvent);
     steps.push({
       revision: event.revision,
       position: event.position,
