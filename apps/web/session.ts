@@ -46,12 +46,17 @@ export function endSession(request: Request, response: Response): void {
 export function csrfToken(request: Request, response: Response): string {
   const existing = readCookies(request)[CSRF_COOKIE];
   if (existing !== undefined && /^[A-Za-z0-9_-]{43}$/.test(existing)) return existing;
+  // A second call in the same request must give the same value, not set a second cookie.
+  const issued = issuedCsrf.get(request);
+  if (issued !== undefined) return issued;
   const fresh = randomBytes(32).toString('base64url');
   setCookie(request, response, CSRF_COOKIE, fresh);
-  // A second call in the same request must give the same value.
-  (request.headers as Record<string, string>).cookie = `${request.headers.cookie ?? ''}; ${CSRF_COOKIE}=${fresh}`;
+  issuedCsrf.set(request, fresh);
   return fresh;
 }
+
+/** The CSRF token issued while answering a request that came without one. */
+const issuedCsrf = new WeakMap<Request, string>();
 
 /** True when a posted form carries the CSRF token of its browser's cookie. */
 export function csrfMatches(request: Request, posted: unknown): boolean {
