@@ -57,16 +57,19 @@ export interface CommandPathOptions {
   nodeArgs?: string[];
   /** Also run each workload at 16 clients with the SQLite file on /dev/shm: the path's CPU ceiling. */
   tmpfs?: boolean;
+  /** Only these workloads (default all, in WORKLOADS order) and client counts (default CONCURRENCY): for profiles. */
+  workloads?: readonly Workload[];
+  clients?: readonly number[];
   log?: (line: string) => void;
 }
 
 export async function commandPath(root: string, dir: string, ms: number, options: CommandPathOptions = {}): Promise<CommandPathResult> {
   const figures: CommandFigure[] = [];
-  const disk = await onServer(root, dir, 'disk', ms, CONCURRENCY, options, figures);
+  const disk = await onServer(root, dir, 'disk', ms, options.clients ?? CONCURRENCY, options, figures);
   if (options.tmpfs) {
     const shm = mkdtempSync('/dev/shm/u4ssc-bench-');
     try {
-      await onServer(root, shm, 'tmpfs', ms, [16], options, figures);
+      await onServer(root, shm, 'tmpfs', ms, options.clients ?? [16], options, figures);
     } finally {
       rmSync(shm, { recursive: true, force: true });
     }
@@ -105,7 +108,7 @@ async function onServer(
     // Votes first: the other workloads register Partners, who would join later ballots' electorates. Workplan
     // inputs last, so that the three workloads before them run on the same log as before they were measured.
     let expected = 300;
-    for (const workload of WORKLOADS) {
+    for (const workload of options.workloads ?? WORKLOADS) {
       for (const clients of levels) {
         const figure = await run(context, workload, clients, expected);
         if (workload === 'vote') expected = Math.max(300, figure.opsPerSecond * 2);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { packageRoot } from '../apps/cli/package-root.js';
 import { appendPostgres, appendSqlite, SCENARIOS, type AppendFigure } from './append.js';
-import { commandPath, type CommandPathResult } from './command-path.js';
+import { commandPath, WORKLOADS, type CommandPathResult, type Workload } from './command-path.js';
 import { diskProbe } from './lib/disk.js';
 import { machineInfo, packageVersions, gitState } from './lib/machine.js';
 import { probePostgres, type PostgresServer } from './lib/postgres.js';
@@ -30,6 +30,9 @@ const { values } = parseArgs({
     'keep-files': { type: 'boolean', default: false },
     'profile-server': { type: 'string' },
     'replay-budget': { type: 'string' },
+    workloads: { type: 'string' },
+    clients: { type: 'string' },
+    'command-ms': { type: 'string' },
   },
 });
 
@@ -49,6 +52,13 @@ const PLAN = quick
   ? { appendMs: 250, commandMs: 500, commandTmpfs: false, longCommands: 100, longHttp: true, replaySizes: [10_000, 50_000], replayBudgetSeconds: 3 }
   : { appendMs: 1500, commandMs: 3000, commandTmpfs: true, longCommands: 200, longHttp: true, replaySizes: [100_000, 1_000_000], replayBudgetSeconds: 60 };
 if (values['replay-budget'] !== undefined) PLAN.replayBudgetSeconds = Number(values['replay-budget']);
+if (values['command-ms'] !== undefined) PLAN.commandMs = Number(values['command-ms']);
+const workloads = values.workloads?.split(',').map((name) => name.trim()) as Workload[] | undefined;
+for (const workload of workloads ?? []) {
+  if (!WORKLOADS.includes(workload)) throw new Error(`--workloads takes ${WORKLOADS.join(', ')}; got "${workload}"`);
+}
+const clientCounts = values.clients?.split(',').map(Number);
+if (clientCounts?.some((count) => !Number.isInteger(count) || count < 1)) throw new Error(`--clients takes positive integers; got "${values.clients}"`);
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -88,7 +98,7 @@ async function main(): Promise<void> {
     });
     await section('commands', async () => {
       const nodeArgs = values['profile-server'] ? ['--cpu-prof', '--cpu-prof-dir', values['profile-server']] : undefined;
-      commands = await commandPath(root, dir, PLAN.commandMs, { nodeArgs, tmpfs: PLAN.commandTmpfs, log });
+      commands = await commandPath(root, dir, PLAN.commandMs, { nodeArgs, tmpfs: PLAN.commandTmpfs, log, workloads, clients: clientCounts });
     });
     await section('long', async () => {
       long = await longStreams(root, dir, PLAN.longCommands, { http: PLAN.longHttp });
