@@ -108,6 +108,58 @@ describe('Projector', () => {
     }
   });
 
+  it('lets writers that wait in the same turn of the event loop share one pass: one read-model commit for all', async () => {
+    const events = new MemoryEventStore();
+    const readModels = new CommitLog();
+    const projector = new Projector(events, readModels, [counting], { pollMs: 10_000 });
+    projector.start();
+    try {
+      await projector.waitFor(0);
+      // Each writer in its own callback, as requests arriving together are: microtasks run between them.
+      const waits = await Promise.all(
+        Array.from(
+          { length: 8 },
+          (_, index) =>
+            new Promise<boolean>((resolve, reject) =>
+              setImmediate(() => {
+                events
+                  .append(`s-${index}`, [testEvent()], { expectedRevision: 'no-stream' })
+                  .then((result) => projector.waitFor(result.events[0]!.position, 2000))
+                  .then(resolve, reject);
+              }),
+            ),
+        ),
+      );
+      expect(waits).toEqual(Array(8).fill(true));
+      expect(readModels.commits).toHaveLength(1);
+      expect(await counts(readModels)).toEqual({ events: 8, maxApplied: 1, total: 8 });
+    } finally {
+      await projector.stop();
+    }
+  });
+
+  it('notices on its next poll that another process moved the checkpoints back (a rebuild stopped half-way)', async () => {
+    const events = new MemoryEventStore();
+    const readModels = new MemoryReadModelStore();
+    await appendMany(events, 4, 5);
+    const projector = new Projector(events, readModels, [counting], { pollMs: 20 });
+    await projector.catchUp();
+    // What another process's `u4ssc rebuild` leaves if it dies after the reset: no documents, checkpoint 0, and
+    // no new event that would make this projector's next commit collide with the stored checkpoint.
+    await readModels.reset('counting', ['counts']);
+    await projector.catchUp();
+    expect((await counts(readModels)).events).toBe(0);
+    projector.start();
+    try {
+      for (let waited = 0; waited < 2000 && (await counts(readModels)).events < 20; waited += 20) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(await counts(readModels)).toEqual({ events: 20, maxApplied: 1, total: 20 });
+    } finally {
+      await projector.stop();
+    }
+  });
+
   it('stops on a failing projection without moving its checkpoint past the failure', async () => {
     const events = new MemoryEventStore();
     const readModels = new MemoryReadModelStore();

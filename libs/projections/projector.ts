@@ -38,6 +38,9 @@ export class Projector {
   private readonly waiters = new Set<{ position: number; resolve: () => void }>();
   private reached = 0;
   private rebuilding = false;
+  private passScheduled = false;
+  /** The checkpoints as of this projector's last commit (null: unknown, read them). */
+  private committed: number[] | null = null;
 
   constructor(
     private readonly events: EventStore,
@@ -74,6 +77,9 @@ export class Projector {
       this.timer = null;
       if (this.stopped) return;
       try {
+        // The poll looks at the stored checkpoints, not the ones remembered from the last commit: a rebuild by
+        // another process that stopped half-way (checkpoints moved back, no new event to collide with) resumes here.
+        this.committed = null;
         await this.catchUp();
       } catch (error) {
         this.options.onError?.(error);
@@ -116,6 +122,19 @@ export class Projector {
       };
       const timer = setTimeout(waiter.resolve, timeoutMs);
       this.waiters.add(waiter);
+      this.notifySoon();
+    });
+  }
+
+  /**
+   * A pass for the waiters, after the I/O callbacks now due have run: commands that appended in the same turn of
+   * the event loop then share one read of the log and one read-model commit instead of a pass each.
+   */
+  private notifySoon(): void {
+    if (this.passScheduled) return;
+    this.passScheduled = true;
+    setImmediate(() => {
+      this.passScheduled = false;
       this.notify();
     });
   }
@@ -123,6 +142,7 @@ export class Projector {
   /** Deletes every read model and its checkpoint, then replays the log from position 0. */
   async rebuild(): Promise<void> {
     await this.running?.catch(() => undefined);
+    this.committed = null;
     for (const projection of this.projections) await this.readModels.reset(projection.name, projection.collections);
     this.reached = 0;
     this.rebuilding = true;
@@ -157,7 +177,9 @@ export class Projector {
     const { pageSize = 500, rebuildPageSize = this.options.pageSize ?? 5000 } = this.options;
     const limit = this.rebuilding ? rebuildPageSize : pageSize;
     const read = (after: number) => this.events.readAll({ after, limit });
-    let checkpoints = await this.checkpoints();
+    // The checkpoints this projector committed last are what the store holds unless another process moved them,
+    // and then the compare-and-set in commitAll says so: they are read again only at start and after that.
+    let checkpoints = this.committed ?? (await this.checkpoints());
     let prefetched: { after: number; page: Promise<ReadAllPage> } | null = null;
     for (;;) {
       const lowest = Math.min(...checkpoints);
@@ -181,12 +203,14 @@ export class Projector {
         moves.push({ projector: projection.name, from, to: page.next });
       }
       try {
+        this.committed = null;
         await this.readModels.commitAll(moves, session.changes());
         checkpoints = checkpoints.map((checkpoint) => Math.max(checkpoint, page.next));
       } catch (error) {
         if (!(error instanceof CheckpointMovedError)) throw error;
         checkpoints = await this.checkpoints();
       }
+      this.committed = checkpoints;
       if (page.end) return Math.min(...checkpoints);
     }
   }
