@@ -16,6 +16,7 @@ import type {
   AppendResult,
   EventHandler,
   EventStore,
+  ExpectedRevision,
   ReadAllOptions,
   ReadAllPage,
   ReadStreamOptions,
@@ -23,6 +24,7 @@ import type {
   Subscription,
 } from '../port.js';
 import { LocalSubscriptions } from '../subscription.js';
+import { TailCache, type KnownTail } from './tail-cache.js';
 
 /**
  * Global order without skipping in-flight transactions.
@@ -41,12 +43,26 @@ import { LocalSubscriptions } from '../subscription.js';
  * assigned by the INSERT itself), so every earlier revision it chained to was committed by a transaction with a
  * smaller xid, hence a smaller position; a racing append of the same revision is stopped by UNIQUE(stream, revision).
  *
+ * The fast path (one autocommit INSERT, no BEGIN/COMMIT, see `tryFastAppend`) keeps both properties. Its statement
+ * is its own transaction, and PostgreSQL assigns that transaction's xid during execution, at the first write, after
+ * the statement took its snapshot. The event it chains to was committed before the statement began: the adapter
+ * learnt it from its own finished append or from a committed read, and the statement re-checks it in its snapshot
+ * (`EXISTS … revision = r AND hash = h`). A transaction visible in a snapshot had its xid before that snapshot,
+ * so again the predecessor's position is smaller. Readers are untouched: the statement is a transaction like any
+ * other, below or above the horizon. A stale tail collides on UNIQUE(stream, revision), exactly like a racing
+ * append, and the adapter falls back to the transactional path, which then answers as it always did.
+ *
  * Positions stay exact JavaScript numbers while xid8 < 2^37 (137 billion transactions); an append beyond that is
  * refused rather than rounded. The CHECK ties position to transaction_id so no writer can bypass the scheme.
  * Visibility in readAll filters on position (equivalent under that CHECK) so the primary key serves the range.
  */
 const EVENTS_PER_APPEND_LIMIT = 65_535;
 const POSITION_SHIFT = 16;
+
+/** Positions must stay exact JavaScript numbers: xid8 < 2^37 (see above). The fast path checks it in SQL. */
+const XID_LIMIT = 2 ** (53 - POSITION_SHIFT);
+/** Streams whose tail the adapter remembers for the fast path, by default. */
+const DEFAULT_TAIL_CACHE_SIZE = 4096;
 
 /** How long readAll and headPosition wait for events committed before the call to clear the horizon. */
 const DEFAULT_VISIBILITY_WAIT_MS = 1000;
@@ -67,6 +83,20 @@ export interface PostgresEventStoreOptions {
    * they answer with what is safely visible. Default 1000 ms; 0 never waits.
    */
   visibilityWaitMs?: number;
+  /**
+   * Streams whose last known revision and hash the adapter remembers (least recently used first out), so that an
+   * append with an exact expected revision it already knows is written in one round trip. Default 4096; 0 turns
+   * the fast path off for numeric expected revisions ('no-stream' appends of unknown streams still take it).
+   */
+  tailCacheSize?: number;
+}
+
+/** How appends were written since the store was opened (for benchmarks and tests; not persisted). */
+export interface AppendPathCounts {
+  /** Appends written by the one-statement fast path. */
+  fast: number;
+  /** Fast-path attempts that met a unique violation or a failed check and went on to the transactional path. */
+  fellBack: number;
 }
 
 interface EventRow {
@@ -88,26 +118,43 @@ const COLUMNS = 'position, id, stream, revision, type, data, metadata, prev_hash
  * Appends are optimistic: the tail and the ids are read in one statement and the events written by one INSERT,
  * with the unique constraints deciding any race, so writers of different streams never wait for each other.
  * Only 'any' appends (which must succeed, not fail fast) queue on a per-stream advisory lock.
+ * When the adapter already knows the tail an append expects (a new stream, or the revision it last wrote or read),
+ * it skips the look and the transaction: one INSERT statement, one round trip (issue #8), falling back to the
+ * transactional path whenever the database says the tail has moved.
  */
 export class PostgresEventStore implements EventStore {
   readonly kind = 'postgres' as const;
 
   private readonly subscriptions = new LocalSubscriptions();
   private readonly table: string;
+  private readonly tails: TailCache;
+  private readonly paths: AppendPathCounts = { fast: 0, fellBack: 0 };
   private closed = false;
 
   private constructor(
     readonly pool: pg.Pool,
     readonly schema: string,
     private readonly visibilityWaitMs: number,
+    tailCacheSize: number,
   ) {
     this.table = `${pg.escapeIdentifier(schema)}.events`;
+    this.tails = new TailCache(tailCacheSize);
   }
 
   static async open(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
     const schema = options.schema ?? 'public';
     const pool = await openPool(options.connectionString, options.poolSize ?? 10, (ready) => createSchema(ready, schema));
-    return new PostgresEventStore(pool, schema, options.visibilityWaitMs ?? DEFAULT_VISIBILITY_WAIT_MS);
+    return new PostgresEventStore(
+      pool,
+      schema,
+      options.visibilityWaitMs ?? DEFAULT_VISIBILITY_WAIT_MS,
+      options.tailCacheSize ?? DEFAULT_TAIL_CACHE_SIZE,
+    );
+  }
+
+  /** How appends were written since this store was opened. */
+  appendPathCounts(): AppendPathCounts {
+    return { ...this.paths };
   }
 
   async append(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
@@ -120,14 +167,23 @@ export class PostgresEventStore implements EventStore {
     }
     const incoming = events.map(normaliseEvent);
     refuseRepeatedIds(stream, incoming);
+    const known = this.fastPathTail(stream, options.expectedRevision, incoming.length);
+    if (known) {
+      const result = await this.tryFastAppend(stream, incoming, known);
+      if (result) {
+        this.paths.fast += 1;
+        return this.appended(stream, result);
+      }
+      // The tail moved, or some id is stored already: the transactional path below decides, with fresh reads,
+      // exactly as if the fast path had never been tried (it wrote nothing).
+      this.paths.fellBack += 1;
+    }
     const attempts = options.expectedRevision === 'any' ? ANY_REVISION_ATTEMPTS : 2;
     for (let attempt = 1; ; attempt += 1) {
       try {
         // 'any' writers, and anyone who just lost a race, queue on the stream rather than race again.
         const queue = options.expectedRevision === 'any' || attempt > 1;
-        const result = await this.tryAppend(stream, incoming, options, queue);
-        if (!result.duplicate && result.events.length > 0) this.subscriptions.notify();
-        return result;
+        return this.appended(stream, await this.tryAppend(stream, incoming, options, queue));
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
         // Another writer committed first. Re-running decides what that means with fresh reads: the same ids
@@ -148,16 +204,23 @@ export class PostgresEventStore implements EventStore {
       `SELECT ${COLUMNS} FROM ${this.table} WHERE stream = $1 AND revision >= $2 AND revision <= $3 ORDER BY revision`,
       [stream, from, to],
     );
-    return rows.map(toStoredEvent);
+    const events = rows.map(toStoredEvent);
+    // The runner reads a stream, then appends expecting its last revision: remembering it makes that append fast.
+    this.remember(events.at(-1));
+    return events;
   }
 
   async lastRevision(stream: string): Promise<number> {
     this.assertOpen();
-    const { rows } = await this.pool.query<{ revision: string }>(
-      `SELECT revision FROM ${this.table} WHERE stream = $1 ORDER BY revision DESC LIMIT 1`,
+    // The hash comes along (the row is read anyway) so that the answer can feed the tail cache.
+    const { rows } = await this.pool.query<{ revision: string; hash: string }>(
+      `SELECT revision, hash FROM ${this.table} WHERE stream = $1 ORDER BY revision DESC LIMIT 1`,
       [stream],
     );
-    return rows[0] ? Number(rows[0].revision) : -1;
+    const tail = rows[0];
+    if (!tail) return -1;
+    this.tails.record(stream, Number(tail.revision), tail.hash);
+    return Number(tail.revision);
   }
 
   async findEvent(stream: string, id: string): Promise<StoredEvent | undefined> {
@@ -166,7 +229,9 @@ export class PostgresEventStore implements EventStore {
       `SELECT ${COLUMNS} FROM ${this.table} WHERE id = $1 AND stream = $2`,
       [id, stream],
     );
-    return rows[0] && toStoredEvent(rows[0]);
+    const event = rows[0] && toStoredEvent(rows[0]);
+    this.remember(event);
+    return event;
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<ReadAllPage> {
@@ -213,6 +278,81 @@ export class PostgresEventStore implements EventStore {
     this.closed = true;
     await this.subscriptions.stopAll();
     await this.pool.end();
+  }
+
+  /**
+   * The tail an append may chain on without looking, or undefined when only the transactional path can decide.
+   * 'no-stream' chains on the genesis hash, unless this process has seen the stream (then the append can only
+   * fail or be a retry, which the transactional path tells apart); a number chains on the remembered tail when it
+   * is that revision. 'any' must not fail fast, so it keeps its queue; an empty append writes nothing, so there is
+   * no statement to learn the tail from.
+   */
+  private fastPathTail(stream: string, expected: ExpectedRevision, count: number): KnownTail | undefined {
+    if (count === 0 || expected === 'any') return undefined;
+    const known = this.tails.get(stream);
+    if (expected === 'no-stream') return known ? undefined : { revision: -1, hash: GENESIS_HASH };
+    return known?.revision === expected ? known : undefined;
+  }
+
+  /**
+   * One autocommit statement, one round trip: the events chained here on `after`, inserted only if `after` is
+   * still what the database holds at that revision (the `EXISTS`, skipped for a new stream) and positions stay
+   * exact numbers. Returns undefined, having written nothing, when the statement inserted no row or hit a unique
+   * constraint: the tail moved (UNIQUE(stream, revision)), an id is stored already (a retry, or a clash), or the
+   * remembered event is not there (a dropped schema). Other errors are thrown as on the transactional path.
+   *
+   * Durability is that of the transactional path: an autocommit statement commits (and, with PostgreSQL's
+   * defaults, flushes the WAL) before the server answers. The position/xid argument is at the top of the file.
+   */
+  private async tryFastAppend(
+    stream: string,
+    events: readonly NewEvent[],
+    after: KnownTail,
+  ): Promise<AppendResult | undefined> {
+    const chained = chainEvents(stream, after.revision, after.hash, events);
+    let inserted: pg.QueryResult<{ id: string; position: string }>;
+    // A client of its own rather than pool.query: pg-pool closes the connection of any pool.query that fails, and
+    // reconnecting (~30 ms) after every lost race would cost far more than the round trips this path saves.
+    const client = await this.pool.connect();
+    try {
+      inserted = await client.query<{ id: string; position: string }>({
+        // Named: each pooled connection parses and plans it once.
+        name: 'u4ssc-fast-append',
+        text: `INSERT INTO ${this.table} (position, id, stream, revision, type, data, metadata, prev_hash, hash)
+         SELECT (pg_current_xact_id()::text::bigint << ${POSITION_SHIFT}) + e.ord - 1,
+                e.id, $1, e.revision, e.type, e.data::json, e.metadata::json, e.prev_hash, e.hash
+         FROM unnest($2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+              WITH ORDINALITY AS e(id, revision, type, data, metadata, prev_hash, hash, ord)
+         WHERE ($9::bigint = -1
+                OR EXISTS (SELECT 1 FROM ${this.table} WHERE stream = $1 AND revision = $9 AND hash = $10))
+           AND pg_current_xact_id()::text::bigint < ${XID_LIMIT}
+         RETURNING id, position::text`,
+        values: [...insertParameters(stream, chained), after.revision, after.hash],
+      });
+      client.release();
+    } catch (error) {
+      // An error the server answered leaves the connection usable; anything else (a broken socket) discards it.
+      client.release(error instanceof pg.DatabaseError ? undefined : (error as Error));
+      if (isUniqueViolation(error)) return undefined;
+      throw error;
+    }
+    if (inserted.rowCount !== chained.length) return undefined;
+    const positions = new Map(inserted.rows.map((row) => [row.id, toPosition(row.position)]));
+    const stored = chained.map((event): StoredEvent => ({ ...event, position: positions.get(event.id)! }));
+    return { lastRevision: stored.at(-1)!.revision, events: stored, duplicate: false };
+  }
+
+  /** After a successful append, on either path: remember the new tail and wake local subscribers. */
+  private appended(stream: string, result: AppendResult): AppendResult {
+    const last = result.events.at(-1);
+    if (last) this.tails.record(stream, last.revision, last.hash);
+    if (!result.duplicate && result.events.length > 0) this.subscriptions.notify();
+    return result;
+  }
+
+  /** A committed event read back is a fact about its stream (see TailCache). */
+  private remember(event: StoredEvent | undefined): void {
+    if (event) this.tails.record(event.stream, event.revision, event.hash);
   }
 
   /**
@@ -267,6 +407,8 @@ export class PostgresEventStore implements EventStore {
       if (row.found) found.set(row.id, toStoredEvent(row));
       else tail = toStoredEvent(row);
     }
+    // Committed by someone (this transaction has written nothing yet), so a fact even if this append fails.
+    this.remember(tail);
     const lastRevision = tail?.revision ?? -1;
     if (isRetry(stream, events, found as ReadonlyMap<string, StoredPlace>)) {
       return { lastRevision, events: events.map(({ id }) => found.get(id)!), duplicate: true };
@@ -283,16 +425,7 @@ export class PostgresEventStore implements EventStore {
        FROM unnest($2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
             WITH ORDINALITY AS e(id, revision, type, data, metadata, prev_hash, hash, ord)
        RETURNING id, position::text`,
-      [
-        stream,
-        chained.map((event) => event.id),
-        chained.map((event) => event.revision),
-        chained.map((event) => event.type),
-        chained.map((event) => JSON.stringify(event.data)),
-        chained.map((event) => JSON.stringify(event.metadata)),
-        chained.map((event) => event.prevHash),
-        chained.map((event) => event.hash),
-      ],
+      insertParameters(stream, chained),
     );
     // Converted before COMMIT, so a position beyond exact numbers throws and is never stored.
     const positions = new Map(inserted.rows.map((row) => [row.id, toPosition(row.position)]));
@@ -372,6 +505,20 @@ async function createSchema(pool: pg.Pool, schema: string): Promise<void> {
         FOR EACH STATEMENT EXECUTE FUNCTION ${s}.events_refuse_change()`);
     }
   });
+}
+
+/** $1–$8 of both INSERTs: the stream, then one array per column of the chained events. */
+function insertParameters(stream: string, chained: readonly Omit<StoredEvent, 'position'>[]): unknown[] {
+  return [
+    stream,
+    chained.map((event) => event.id),
+    chained.map((event) => event.revision),
+    chained.map((event) => event.type),
+    chained.map((event) => JSON.stringify(event.data)),
+    chained.map((event) => JSON.stringify(event.metadata)),
+    chained.map((event) => event.prevHash),
+    chained.map((event) => event.hash),
+  ];
 }
 
 function isUniqueViolation(error: unknown): boolean {
