@@ -71,7 +71,10 @@ describe('Partner register over HTTP (ToR ¶12, Annex II) on a SQLite file', () 
       .send({ reason: 'Withdrawal letter of 2026-05-01' })
       .expect(200);
     expect(withdrawn.body).toMatchObject({ state: 'withdrawn', resource: { status: 'withdrawn' } });
-    const period = withdrawn.body.resource.periods[0];
+    // The command answers the summary: the period it closed and the count, not the whole history.
+    expect(withdrawn.body.resource).toMatchObject({ periodCount: 1 });
+    expect(withdrawn.body.resource).not.toHaveProperty('periods');
+    const period = withdrawn.body.resource.latestPeriod;
     expect(period.to).not.toBeNull();
 
     const now = await request(api.server).get('/v1/partners').set('Authorization', auditor).expect(200);

@@ -17,7 +17,7 @@ describe('the office register (pure fold) and tenure-aware authority', () => {
   });
 
   async function appointChair(personId: string, ballotId: string, replace = false) {
-    await seats.run('chair', rep('ITU'), decideNominate({ seat: 'chair', nomineeId: personId, nomineeName: `Dr ${personId}` }, rep('ITU'), { now: seats.now, partner: partner('ITU') }));
+    await seats.run('chair', rep('ITU'), decideNominate({ seat: 'chair', nomineeId: personId, nomineeName: `Dr ${personId}` }, rep('ITU'), { now: seats.now, ...partner('ITU') }));
     await seats.run('chair', SECRETARIAT, decideAppoint({ seat: 'chair', holderId: personId, holderName: `Dr ${personId}`, ballotId, replace }, SECRETARIAT, { now: seats.now, noticeDays: NOTICE, ballot: ballot(ballotId, 'chair', personId) }));
   }
 

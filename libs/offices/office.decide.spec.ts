@@ -32,7 +32,7 @@ describe('office decide steps (through the runner, on a memory store)', () => {
   const nominate = (seat: string, nomineeId: string, actor: Actor = rep('ITU'), partnerId?: string) =>
     decideNominate({ seat, nomineeId, nomineeName: `Dr ${nomineeId}`, ...(partnerId ? { partnerId } : {}) }, actor, {
       now: seats.now,
-      partner: partner(partnerId ?? actor.org ?? 'ITU'),
+      ...partner(partnerId ?? actor.org ?? 'ITU'),
     });
 
   async function chairServing(personId = 'p-okafor', ballotId = 'b-chair') {

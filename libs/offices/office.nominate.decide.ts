@@ -1,6 +1,6 @@
 import type { Actor } from '../envelope/index.js';
 import { CommandRejectedError, ForbiddenCommandError, InvalidCommandError } from '../errors/index.js';
-import { wasPartnerAt, type PartnerView } from '../partners/partner.view.js';
+import type { PartnerView } from '../partners/partner.view.js';
 import type { Decision, ProcessState } from '../process-runner/index.js';
 import type { OfficeNominatedData } from '../../state-machines/office/office.events.js';
 import { appointedByPartnersBoard } from '../../state-machines/office/office.seat.js';
@@ -17,8 +17,10 @@ export interface NominateCandidate {
 
 export interface NominationFacts {
   now: Date;
-  /** The Partner register's document for the nominating Partner, when one is named. */
+  /** The Partner register's summary of the nominating Partner, when one is named and registered at all. */
   partner?: PartnerView;
+  /** Whether it was a Partner at `now`, as `partnerAt` (libs/partners) answers from the register. */
+  partnerNow?: boolean;
 }
 
 /**
@@ -58,7 +60,7 @@ export function decideNominate(command: NominateCandidate, actor: Actor, facts: 
         { clauses, requiredRoles: ['partner', 'secretariat'] },
       );
     }
-    if (partnerId && !(facts.partner && wasPartnerAt(facts.partner, facts.now))) {
+    if (partnerId && !(facts.partner?.partnerId === partnerId && facts.partnerNow)) {
       throw new InvalidCommandError(`${partnerId} is not a Partner at ${facts.now.toISOString()}: only Partners propose candidates (ToR ¶12, ${clauses.join(', ')})`, {
         clauses: ['¶12', ...clauses],
         field: 'partnerId',

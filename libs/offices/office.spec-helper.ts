@@ -17,16 +17,20 @@ export const rep = (org: string): Actor => ({ id: `rep-${org}`, role: 'partner',
 
 export const DAY = 86_400_000;
 
-/** A Partner on the register since 2020. */
-export function partner(partnerId: string): PartnerView {
+/** A Partner on the register since 2020, as the nomination's facts carry it (`partnerAt`'s answer). */
+export function partner(partnerId: string): { partner: PartnerView; partnerNow: true } {
   return {
-    partnerId,
-    name: partnerId,
-    entityType: 'specialized-agency',
-    status: 'registered',
-    periods: [{ from: '2020-01-01T00:00:00.000Z', to: null, intentReference: 'ToR Annex II', registeredBy: 'sec-1' }],
-    revision: 0,
-    position: 1,
+    partner: {
+      partnerId,
+      name: partnerId,
+      entityType: 'specialized-agency',
+      status: 'registered',
+      periodCount: 1,
+      latestPeriod: { from: '2020-01-01T00:00:00.000Z', to: null, intentReference: 'ToR Annex II', registeredBy: 'sec-1' },
+      revision: 0,
+      position: 1,
+    },
+    partnerNow: true,
   };
 }
 

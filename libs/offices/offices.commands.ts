@@ -4,7 +4,7 @@ import type { Actor } from '../envelope/index.js';
 import { BALLOTS_COLLECTION, type BallotView } from '../ballots/ballot.view.js';
 import { ProcessCommands } from '../engine/process-commands.service.js';
 import { READ_MODEL_STORE } from '../kernel/tokens.js';
-import { PARTNERS_COLLECTION, type PartnerView } from '../partners/partner.view.js';
+import { partnerAt } from '../partners/partner-periods.js';
 import type { CommandContext, CommandOutcome } from '../process-runner/index.js';
 import type { ReadModelStore } from '../read-models/port.js';
 import type { Seat } from '../../state-machines/office/office.seat.js';
@@ -66,8 +66,9 @@ export class NominateCandidateHandler implements ICommandHandler<NominateCandida
   async execute({ input, context }: NominateCandidateCommand): Promise<CommandOutcome> {
     const seat = requireSeat(input.seat);
     const partnerId = input.partnerId ?? (context.actor.role === 'partner' ? context.actor.org : undefined);
-    const partner = partnerId && DOC_ID.test(partnerId) ? await this.readModels.get<PartnerView>(PARTNERS_COLLECTION, partnerId) : undefined;
-    const decide = decideNominate(input, context.actor, { now: this.processes.now(), ...(partner ? { partner } : {}) });
+    const now = this.processes.now();
+    const partner = partnerId && DOC_ID.test(partnerId) ? await partnerAt(this.readModels, partnerId, now) : undefined;
+    const decide = decideNominate(input, context.actor, { now, ...partner });
     return this.processes.run(officeProcess, officeStream(seat.id), context, decide);
   }
 }

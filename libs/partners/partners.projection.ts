@@ -1,12 +1,17 @@
 import type { StoredEvent } from '../envelope/index.js';
-import type { Projection } from '../projections/index.js';
+import type { DocSession, Projection } from '../projections/index.js';
 import type { PartnerEvent } from '../../state-machines/partner/partner.events.js';
-import { PARTNERS_COLLECTION, type PartnerView } from './partner.view.js';
+import { PARTNERS_COLLECTION, type MembershipPeriodView, type PartnerView } from './partner.view.js';
+import { chunkId, chunkOf, PARTNER_PERIODS_COLLECTION, PERIODS_PER_CHUNK, type PartnerPeriodsChunk } from './partner-periods.js';
 
-/** The Partner register (ToR ¶12, Annex II), with every membership period kept for `?at=` questions. */
+/**
+ * The Partner register (ToR ¶12, Annex II): per organisation a summary with its latest membership period
+ * (`partners`), and every period kept for `?at=` questions in chunks of PERIODS_PER_CHUNK (`partner-periods`).
+ * Each event rewrites the summary and one chunk, whatever the length of the organisation's history.
+ */
 export const partnersProjection: Projection = {
   name: 'partners',
-  collections: [PARTNERS_COLLECTION],
+  collections: [PARTNERS_COLLECTION, PARTNER_PERIODS_COLLECTION],
   async apply(stored: StoredEvent, docs) {
     if (stored.metadata.machine.id !== 'partner') return;
     const event = stored as StoredEvent & PartnerEvent;
@@ -18,33 +23,44 @@ export const partnersProjection: Projection = {
     switch (event.type) {
       case 'PartnerRegistered': {
         const { name, entityType, intentExpressedOn, intentReference } = event.data;
-        const period = {
+        const period: MembershipPeriodView = {
           from: at,
           to: null,
           intentReference,
           ...(intentExpressedOn ? { intentExpressedOn } : {}),
           registeredBy: by,
         };
+        const periodCount = (current?.periodCount ?? 0) + 1;
+        await putPeriod(docs, id, periodCount - 1, period);
         docs.put(PARTNERS_COLLECTION, id, {
           partnerId: id,
           name,
           entityType,
           status: 'registered',
-          periods: [...(current?.periods ?? []), period],
+          periodCount,
+          latestPeriod: period,
           ...placed,
         } satisfies PartnerView);
         return;
       }
       case 'PartnerWithdrawn': {
         if (!current) return;
-        const periods = current.periods.map((period, index) =>
-          index === current.periods.length - 1
-            ? { ...period, to: at, withdrawnBy: by, withdrawalReason: event.data.reason }
-            : period,
-        );
-        docs.put(PARTNERS_COLLECTION, id, { ...current, status: 'withdrawn', periods, ...placed } satisfies PartnerView);
+        const latestPeriod = { ...current.latestPeriod, to: at, withdrawnBy: by, withdrawalReason: event.data.reason };
+        await putPeriod(docs, id, current.periodCount - 1, latestPeriod);
+        docs.put(PARTNERS_COLLECTION, id, { ...current, status: 'withdrawn', latestPeriod, ...placed } satisfies PartnerView);
         return;
       }
     }
   },
 };
+
+/** Writes period `index` (a new one, or the latest closed) into its chunk; a chunk is started at its first period. */
+async function putPeriod(docs: DocSession, partnerId: string, index: number, period: MembershipPeriodView): Promise<void> {
+  const chunk = chunkOf(index);
+  const id = chunkId(partnerId, chunk);
+  const offset = index - chunk * PERIODS_PER_CHUNK;
+  const existing = offset === 0 ? undefined : await docs.get<PartnerPeriodsChunk>(PARTNER_PERIODS_COLLECTION, id);
+  // A new array rather than a change in place: the session may hand back the very object it holds for the commit.
+  const periods = [...(existing?.periods ?? []).slice(0, offset), period];
+  docs.put(PARTNER_PERIODS_COLLECTION, id, { partnerId, chunk, periods } satisfies PartnerPeriodsChunk);
+}

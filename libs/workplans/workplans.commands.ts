@@ -9,7 +9,7 @@ import { NotFoundError } from '../errors/index.js';
 import { derivedId } from '../kernel/ids.js';
 import { READ_MODEL_STORE } from '../kernel/tokens.js';
 import { OfficeAuthority } from '../offices/office-authority.js';
-import { PARTNERS_COLLECTION, wasPartnerAt, type PartnerView } from '../partners/partner.view.js';
+import { partnerAt } from '../partners/partner-periods.js';
 import type { CommandContext, CommandOutcome } from '../process-runner/index.js';
 import type { ReadModelStore } from '../read-models/port.js';
 import type { Channel } from '../../state-machines/ballot/ballot.events.js';
@@ -97,9 +97,9 @@ export class SubmitWorkplanInputHandler implements ICommandHandler<SubmitWorkpla
 }
 
 export async function contributorFacts(readModels: ReadModelStore, authority: OfficeAuthority, actor: Pick<Actor, 'id' | 'org'>, now: Date): Promise<ContributorFacts> {
-  const partner = actor.org && DOC_ID.test(actor.org) ? await readModels.get<PartnerView>(PARTNERS_COLLECTION, actor.org) : undefined;
+  const partner = actor.org && DOC_ID.test(actor.org) ? await partnerAt(readModels, actor.org, now) : undefined;
   const [leader, ipLeader] = await Promise.all([authority.holding(actor.id, ['leader'], now), authority.holding(actor.id, ['ip-leader'], now)]);
-  return { now, ...(partner ? { partner, partnerNow: wasPartnerAt(partner, now) } : {}), leader, ipLeader };
+  return { now, ...partner, leader, ipLeader };
 }
 
 @CommandHandler(ReopenWorkplanInputsCommand)

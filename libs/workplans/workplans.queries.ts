@@ -4,7 +4,7 @@ import { BALLOTS_COLLECTION, type BallotView } from '../ballots/ballot.view.js';
 import type { EventStore } from '../event-store/index.js';
 import { EVENT_STORE, READ_MODEL_STORE } from '../kernel/tokens.js';
 import { OfficeAuthority } from '../offices/office-authority.js';
-import { PARTNERS_COLLECTION, wasPartnerAt, type PartnerView } from '../partners/partner.view.js';
+import { partnerAt } from '../partners/partner-periods.js';
 import type { ReadModelStore } from '../read-models/port.js';
 import { allowedCommands, type Caller, type WorkplanCommandName } from './workplan-allowed.js';
 import { workplanStream } from './workplan.process.js';
@@ -83,7 +83,7 @@ export class WorkplanCallers {
   ) {}
 
   async caller(asker: Asker, at: Date): Promise<Caller> {
-    const partner = asker.org && asker.roles.includes('partner') ? await this.readModels.get<PartnerView>(PARTNERS_COLLECTION, asker.org) : undefined;
+    const partner = asker.org && asker.roles.includes('partner') ? await partnerAt(this.readModels, asker.org, at) : undefined;
     const [leader, ipLeader, team] = await Promise.all([
       this.authority.holding(asker.id, ['leader'], at),
       this.authority.holding(asker.id, ['ip-leader'], at),
@@ -91,7 +91,7 @@ export class WorkplanCallers {
     ]);
     return {
       roles: asker.roles,
-      registeredPartner: partner !== undefined && wasPartnerAt(partner, at),
+      registeredPartner: partner?.partnerNow === true,
       leader: leader.held !== undefined,
       ipLeader: ipLeader.held !== undefined,
       managementTeam: team.held !== undefined,

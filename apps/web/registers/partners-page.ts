@@ -1,10 +1,11 @@
 import { html, type SafeHtml } from '../../../libs/html/index.js';
-import type { PartnerView } from '../../../libs/partners/index.js';
+import type { PartnerAtView, PartnerRecord, PartnerView } from '../../../libs/partners/index.js';
 import { dayElement, dayText } from '../time.js';
 import { asOfForm, badge, tor, words } from './format.js';
 
 export interface PartnersPageInput {
-  partners: PartnerView[];
+  /** The API's list: summaries, each with `periodAt` when asked `at`. */
+  partners: (PartnerView & Partial<Pick<PartnerAtView, 'periodAt'>>)[];
   /** The instant asked for (end of the chosen day), absent for now. */
   at?: string;
   day?: string;
@@ -38,7 +39,7 @@ ${partners.length === 0
   : html`<div class="table-wrap"><table aria-labelledby="partners-heading">
   <thead><tr><th scope="col">Partner</th><th scope="col">Name</th><th scope="col">Type of entity</th><th scope="col">Status${at ? ' today' : ''}</th><th scope="col">Partner since</th><th scope="col">Withdrew</th></tr></thead>
   <tbody>${partners.map((partner) => {
-    const period = at ? periodAt(partner, at) : partner.periods.at(-1);
+    const period = (at && partner.periodAt) || partner.latestPeriod;
     return html`<tr>
     <th scope="row"><a href="/registers/partners/${encodeURIComponent(partner.partnerId)}">${partner.partnerId}</a></th>
     <td>${partner.name}</td>
@@ -52,7 +53,7 @@ ${partners.length === 0
 }
 
 /** One organisation: every membership period with its intent and withdrawal. */
-export function partnerPage(partner: PartnerView): SafeHtml {
+export function partnerPage(partner: PartnerRecord): SafeHtml {
   return html`<dl class="facts">
   <dt>Short id</dt><dd>${partner.partnerId}</dd>
   <dt>Type of entity</dt><dd>${words(partner.entityType)}</dd>
@@ -77,9 +78,4 @@ export function partnerPage(partner: PartnerView): SafeHtml {
 
 function statusBadge(partner: PartnerView): SafeHtml {
   return partner.status === 'registered' ? badge('Partner', 'ok') : badge('withdrawn', 'warn');
-}
-
-function periodAt(partner: PartnerView, at: string): PartnerView['periods'][number] | undefined {
-  const t = Date.parse(at);
-  return partner.periods.find((period) => Date.parse(period.from) <= t && (period.to === null || t < Date.parse(period.to))) ?? partner.periods.at(-1);
 }

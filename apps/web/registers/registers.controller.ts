@@ -4,13 +4,13 @@ import type { Request, Response } from 'express';
 import { Public } from '../../../libs/auth/index.js';
 import type { BallotResponse } from '../../../libs/ballots/index.js';
 import type { ExpiriesAnswer, RegisterAnswer, SeatView } from '../../../libs/offices/index.js';
-import type { PartnerView } from '../../../libs/partners/index.js';
+import type { PartnerRecord } from '../../../libs/partners/index.js';
 import type { WorkplanResponse } from '../../../libs/workplans/index.js';
 import { bodyOr, WebPages, type PageRequest } from '../web-pages.js';
 import { BALLOT_STATUS_FILTERS, ballotPage, ballotsPage } from './ballots-page.js';
 import { asOf } from './format.js';
 import { officesPage, seatPage } from './offices-page.js';
-import { partnerPage, partnersPage } from './partners-page.js';
+import { partnerPage, partnersPage, type PartnersPageInput } from './partners-page.js';
 import { workplanPage, workplansPage } from './workplans-page.js';
 
 const path = (segment: string) => encodeURIComponent(segment);
@@ -39,7 +39,7 @@ export class RegistersController {
     if (!context) return;
     const { at, day, error } = asOf(rawAt);
     const includeWithdrawn = !at && rawWithdrawn === 'true';
-    const answer = await context.api.get<PartnerView[]>('/v1/partners', { at, ...(includeWithdrawn ? { includeWithdrawn: 'true' } : {}) });
+    const answer = await context.api.get<PartnersPageInput['partners']>('/v1/partners', { at, ...(includeWithdrawn ? { includeWithdrawn: 'true' } : {}) });
     const partners = bodyOr(context, answer);
     if (!partners) return;
     context.render(at ? `Partners as of ${day}` : 'Partners', partnersPage({ partners, at, day, error, includeWithdrawn }), { status: error ? 400 : 200 });
@@ -49,7 +49,7 @@ export class RegistersController {
   async partner(@Req() request: Request, @Res() response: Response, @Param('partnerId') partnerId: string): Promise<void> {
     const context = await this.pages.signedIn(request, response);
     if (!context) return;
-    const partner = bodyOr(context, await context.api.get<PartnerView>(`/v1/partners/${path(partnerId)}`));
+    const partner = bodyOr(context, await context.api.get<PartnerRecord>(`/v1/partners/${path(partnerId)}`));
     if (partner) context.render(`${partner.name} (${partner.partnerId})`, partnerPage(partner));
   }
 

@@ -45,7 +45,8 @@ interface PartnerSummary {
   partnerId: string;
   name: string;
   status: string;
-  periods: { from: string; to: string | null }[];
+  /** The API's list answers each Partner's latest period, not its whole history. */
+  latestPeriod: { from: string; to: string | null };
 }
 
 /** What the processes endpoint answers about a stream's next steps (GET /v1/processes/:stream). */
@@ -230,7 +231,7 @@ ${seatForm}`;
 
 function partnersSection(data: DashboardData): SafeHtml {
   if (typeof data.partners === 'string') return html`<p class="problem">${data.partners}</p>`;
-  const since = (partner: PartnerSummary) => partner.periods.at(-1)?.from ?? '';
+  const since = (partner: PartnerSummary) => partner.latestPeriod.from;
   const recent = [...data.partners].sort((a, b) => since(b).localeCompare(since(a))).slice(0, 5);
   return html`<p>${data.partners.length} Partners are registered now (ToR ¶12, Annex II). <a href="/registers/partners">The whole register</a>.</p>
 <p><a class="button" href="/secretariat/partners/new">Register a Partner</a></p>
