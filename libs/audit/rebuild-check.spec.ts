@@ -20,7 +20,8 @@ describe('checkRebuild', () => {
     expect(await checkRebuild(events, live, [partnersProjection])).toEqual({
       ok: true,
       headPosition: 6,
-      projections: [{ projection: 'partners', checkpoint: 6, documents: 3 }],
+      // Three Partners, and the chunk holding FAO's first period (it came back: its latest is in its summary).
+      projections: [{ projection: 'partners', checkpoint: 6, documents: 4 }],
       differences: [],
     });
   });
@@ -54,7 +55,7 @@ describe('checkRebuild', () => {
     const report = await checkRebuild(events, live, [partnersProjection]);
     expect(report).toMatchObject({ ok: true, headPosition: 6, projections: [{ checkpoint: 2, documents: 2 }] });
     await projector.catchUp();
-    expect((await checkRebuild(events, live, [partnersProjection])).projections[0]).toMatchObject({ checkpoint: 6, documents: 3 });
+    expect((await checkRebuild(events, live, [partnersProjection])).projections[0]).toMatchObject({ checkpoint: 6, documents: 4 });
   });
 
   it('names differing paths inside arrays and nested objects', () => {

@@ -7,10 +7,11 @@ import {
 } from './partner.view.js';
 
 /**
- * A Partner's membership periods, in documents of at most PERIODS_PER_CHUNK periods each (collection
- * `partner-periods`, id `<partnerId>/<chunk index, zero-padded>`). Chunk k holds periods k·N … k·N+N−1, oldest
- * first, so registering or withdrawing rewrites one chunk, and every chunk's id follows from the summary's
- * `periodCount` (the read-model store answers get, list and entries; no query by prefix is needed).
+ * A Partner's membership periods before its latest, in documents of at most PERIODS_PER_CHUNK periods each
+ * (collection `partner-periods`, id `<partnerId>/<chunk index, zero-padded>`). Chunk k holds periods k·N … k·N+N−1,
+ * oldest first; the latest period is in the summary only (`latestPeriod`) and joins its chunk when a new period
+ * begins, so an event rewrites at most one chunk, and every chunk's id follows from the summary's `periodCount`
+ * (the read-model store answers get, list and entries; no query by prefix is needed).
  */
 export const PARTNER_PERIODS_COLLECTION = 'partner-periods';
 export const PERIODS_PER_CHUNK = 100;

@@ -6,8 +6,10 @@ import { chunkId, chunkOf, PARTNER_PERIODS_COLLECTION, PERIODS_PER_CHUNK, type P
 
 /**
  * The Partner register (ToR ¶12, Annex II): per organisation a summary with its latest membership period
- * (`partners`), and every period kept for `?at=` questions in chunks of PERIODS_PER_CHUNK (`partner-periods`).
- * Each event rewrites the summary and one chunk, whatever the length of the organisation's history.
+ * (`partners`), and every earlier period kept for `?at=` questions in chunks of PERIODS_PER_CHUNK
+ * (`partner-periods`). Each event rewrites the summary; a registration after a withdrawal also moves the period it
+ * follows into its chunk. Whatever the length of the history, at most two small documents change, and an
+ * organisation that never came back has one document, as before the periods were split out.
  */
 export const partnersProjection: Projection = {
   name: 'partners',
@@ -31,7 +33,8 @@ export const partnersProjection: Projection = {
           registeredBy: by,
         };
         const periodCount = (current?.periodCount ?? 0) + 1;
-        await putPeriod(docs, id, periodCount - 1, period);
+        // The period this one follows leaves the summary for its chunk; the new one lives in the summary only.
+        if (current) await putPeriod(docs, id, current.periodCount - 1, current.latestPeriod);
         docs.put(PARTNERS_COLLECTION, id, {
           partnerId: id,
           name,
@@ -46,7 +49,6 @@ export const partnersProjection: Projection = {
       case 'PartnerWithdrawn': {
         if (!current) return;
         const latestPeriod = { ...current.latestPeriod, to: at, withdrawnBy: by, withdrawalReason: event.data.reason };
-        await putPeriod(docs, id, current.periodCount - 1, latestPeriod);
         docs.put(PARTNERS_COLLECTION, id, { ...current, status: 'withdrawn', latestPeriod, ...placed } satisfies PartnerView);
         return;
       }
@@ -54,7 +56,7 @@ export const partnersProjection: Projection = {
   },
 };
 
-/** Writes period `index` (a new one, or the latest closed) into its chunk; a chunk is started at its first period. */
+/** Writes period `index` (one the summary no longer holds) into its chunk; a chunk is started at its first period. */
 async function putPeriod(docs: DocSession, partnerId: string, index: number, period: MembershipPeriodView): Promise<void> {
   const chunk = chunkOf(index);
   const id = chunkId(partnerId, chunk);
