@@ -1,4 +1,5 @@
 import type { EventStore, ReadAllPage } from '../event-store/index.js';
+import { MAX_PAGE_SIZE } from '../event-store/append-rules.js';
 import { CheckpointMovedError, type CheckpointMove, type ReadModelStore } from '../read-models/port.js';
 import { BufferedDocSession } from './doc-session.js';
 import type { Projection } from './projection.js';
@@ -7,7 +8,8 @@ export interface ProjectorOptions {
   /** Events applied per read-model transaction; default 500. */
   pageSize?: number;
   /**
-   * The same during `rebuild`; default `pageSize` when that is given, else 5,000. A rebuild replays the whole log
+   * The same during `rebuild`; default `pageSize` when that is given, else 10,000 (the most a store's readAll gives
+   * at once; measured on the benchmark's log, 13% faster than 5,000). A rebuild replays the whole log
    * with nobody waiting on a commit: bigger pages read and write each document less often (a document changed by
    * several events of a page is read and serialised once), and the read-model transaction is not on a command's
    * path. Live catch-up keeps small pages: its transaction holds the file's write lock (SQLite) while appends wait.
@@ -174,7 +176,7 @@ export class Projector {
    * the lowest, and each projection applies only the events past its own checkpoint.
    */
   private async project(): Promise<number> {
-    const { pageSize = 500, rebuildPageSize = this.options.pageSize ?? 5000 } = this.options;
+    const { pageSize = 500, rebuildPageSize = this.options.pageSize ?? MAX_PAGE_SIZE } = this.options;
     const limit = this.rebuilding ? rebuildPageSize : pageSize;
     const read = (after: number) => this.events.readAll({ after, limit });
     // The checkpoints this projector committed last are what the store holds unless another process moved them,
