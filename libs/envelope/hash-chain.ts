@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import { canonicalJson } from './canonical-json.js';
 import type { NewEvent, StoredEvent } from './envelope.js';
+import { rememberedText, rememberText, type EventText } from './event-text.js';
 
 /**
  * Why the chain links each event to the previous event *of its stream* (not of the global log):
@@ -70,7 +71,28 @@ export function eventHashMismatch(event: Hashed & { hash: string }): string | nu
   return recomputed === event.hash ? null : recomputed;
 }
 
-/** Places new events after a stream's last revision and hash; positions are left for the store to assign. */
+/**
+ * `eventHash` from the canonical texts of data and metadata: the envelope's members in canonical order around
+ * them, as canonicalJson writes them (strings and integers serialise as JSON.stringify does).
+ */
+function hashOfText(event: Omit<Hashed, 'data' | 'metadata'>, text: EventText): string {
+  return sha256Hex(
+    '{"data":' + text.data +
+      ',"id":' + JSON.stringify(event.id) +
+      ',"metadata":' + text.metadata +
+      ',"prevHash":' + JSON.stringify(event.prevHash) +
+      ',"revision":' + JSON.stringify(event.revision) +
+      ',"stream":' + JSON.stringify(event.stream) +
+      ',"type":' + JSON.stringify(event.type) +
+      '}',
+  );
+}
+
+/**
+ * Places new events after a stream's last revision and hash; positions are left for the store to assign. An
+ * event whose canonical text `normaliseEvent` remembered is hashed from that text (and the chained copy keeps it,
+ * for the store to write) instead of being serialised again.
+ */
 export function chainEvents(
   stream: string,
   lastRevision: number,
@@ -79,9 +101,13 @@ export function chainEvents(
 ): Omit<StoredEvent, 'position'>[] {
   let prevHash = lastHash;
   return events.map((event, index) => {
-    const placed = { ...event, stream, revision: lastRevision + 1 + index, prevHash };
-    const hash = eventHash(placed);
+    // Built member by member rather than spread: this runs for every event appended.
+    const placed = { id: event.id, type: event.type, data: event.data, metadata: event.metadata, stream, revision: lastRevision + 1 + index, prevHash };
+    const text = rememberedText(event);
+    const hash = text ? hashOfText(placed, text) : eventHash(placed);
+    const chained = { id: placed.id, type: placed.type, data: placed.data, metadata: placed.metadata, stream, revision: placed.revision, prevHash, hash };
     prevHash = hash;
-    return { ...placed, hash };
+    if (text) rememberText(chained, text);
+    return chained;
   });
 }

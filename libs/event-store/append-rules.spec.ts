@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { canonicalJson, chainEvents, GENESIS_HASH, plainEventHash, type NewEvent } from '../envelope/index.js';
+import { canonicalJson, chainEvents, eventHash, GENESIS_HASH, plainEventHash, storedText, type NewEvent } from '../envelope/index.js';
 import { testEvent } from './contract/test-events.js';
 import { normaliseEvent } from './append-rules.js';
 
@@ -12,6 +12,21 @@ describe('normaliseEvent', () => {
     // Chained, its plain serialisation is its canonical one: verify takes the short path for it.
     const [chained] = chainEvents('s', -1, GENESIS_HASH, [normalised]);
     expect(plainEventHash(chained!)).toBe(chained!.hash);
+  });
+
+  it('hashes from the text it serialised once exactly as eventHash hashes the event, and hands the store that text', () => {
+    // Integer-like keys are where JavaScript's own key order (and so JSON.stringify) departs from canonical order.
+    const awkward = { data: { 10: 'ten', 9: 'nine', b: ['\u2028', 'é', { '': 0, ' ': 1 }], a: -0.5e-7 }, metadata: testEvent().metadata };
+    const events = [testEvent(awkward), testEvent(), { ...testEvent(), data: undefined } as unknown as NewEvent];
+    const chained = chainEvents('s', 4, 'f'.repeat(64), events.map(normaliseEvent));
+    const rechained = chainEvents('s', 4, 'f'.repeat(64), events.map((event) => ({ ...normaliseEvent(event) })));
+    // The spread copies have no remembered text: they take eventHash over canonicalJson, the reference.
+    expect(chained.map((event) => event.hash)).toEqual(rechained.map((event) => event.hash));
+    chained.forEach((event, index) => expect(eventHash(event)).toBe(rechained[index]!.hash));
+    expect(storedText(chained[0]!)).toEqual({ data: canonicalJson(awkward.data), metadata: canonicalJson(awkward.metadata) });
+    expect(storedText(chained[2]!).data).toBe('null');
+    // An object with no remembered text is written as it serialises.
+    expect(storedText(rechained[0]!).data).toBe(JSON.stringify(rechained[0]!.data));
   });
 
   it('keeps what survives a round trip through JSON, and refuses a number JSON cannot hold', () => {

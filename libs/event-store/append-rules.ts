@@ -1,4 +1,4 @@
-import { canonicalJson, type NewEvent } from '../envelope/index.js';
+import { canonicalJson, rememberText, type NewEvent } from '../envelope/index.js';
 import { ConcurrencyError, DuplicateEventIdError } from './errors.js';
 import type { ExpectedRevision } from './port.js';
 
@@ -29,7 +29,18 @@ export function pageSize(limit: number | undefined): number {
  */
 export function normaliseEvent(event: NewEvent): NewEvent {
   const { id, type, data, metadata } = event;
-  return JSON.parse(canonicalJson({ id, type, data: data === undefined ? null : data, metadata })) as NewEvent;
+  const text = { data: canonicalJson(data === undefined ? null : data), metadata: canonicalJson(metadata) };
+  const envelope = JSON.parse(canonicalJson({ id, type })) as Pick<NewEvent, 'id' | 'type'>;
+  // The members in canonical order, as the whole event read back from its canonical text had them.
+  const normalised: NewEvent = {
+    data: JSON.parse(text.data) as unknown,
+    id: envelope.id,
+    metadata: JSON.parse(text.metadata) as NewEvent['metadata'],
+    type: envelope.type,
+  };
+  // The hash (chainEvents) and the stored row are built from this text: serialised once per append.
+  rememberText(normalised, text);
+  return normalised;
 }
 
 export function checkExpectedRevision(stream: string, expected: ExpectedRevision, actual: number): void {

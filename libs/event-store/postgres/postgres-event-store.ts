@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { openPool, withSchemaDdl } from './open-pool.js';
-import { chainEvents, GENESIS_HASH, type NewEvent, type StoredEvent } from '../../envelope/index.js';
+import { chainEvents, GENESIS_HASH, storedText, type NewEvent, type StoredEvent } from '../../envelope/index.js';
 import {
   checkExpectedRevision,
   isRetry,
@@ -514,8 +514,8 @@ function insertParameters(stream: string, chained: readonly Omit<StoredEvent, 'p
     chained.map((event) => event.id),
     chained.map((event) => event.revision),
     chained.map((event) => event.type),
-    chained.map((event) => JSON.stringify(event.data)),
-    chained.map((event) => JSON.stringify(event.metadata)),
+    chained.map((event) => storedText(event).data),
+    chained.map((event) => storedText(event).metadata),
     chained.map((event) => event.prevHash),
     chained.map((event) => event.hash),
   ];

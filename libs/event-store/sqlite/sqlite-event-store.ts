@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { openSqliteDatabase } from './open-database.js';
-import { chainEvents, GENESIS_HASH, type NewEvent, type StoredEvent } from '../../envelope/index.js';
+import { chainEvents, GENESIS_HASH, storedText, type NewEvent, type StoredEvent } from '../../envelope/index.js';
 import {
   checkExpectedRevision,
   isRetry,
@@ -193,13 +193,14 @@ export class SqliteEventStore implements EventStore {
     checkExpectedRevision(stream, options.expectedRevision, tail?.revision ?? -1);
     const chained = chainEvents(stream, tail?.revision ?? -1, tail?.hash ?? GENESIS_HASH, events);
     const stored = chained.map((event): StoredEvent => {
+      const text = storedText(event);
       const { lastInsertRowid } = this.insert.run(
         event.id,
         event.stream,
         event.revision,
         event.type,
-        JSON.stringify(event.data),
-        JSON.stringify(event.metadata),
+        text.data,
+        text.metadata,
         event.prevHash,
         event.hash,
       );
