@@ -146,6 +146,15 @@ export function describeEventStoreContract(name: string, open: () => Promise<Eve
         expect(await store.readStream('s')).toHaveLength(3);
       });
 
+      it('recognises a retried single-event append (most commands append one) the same way', async () => {
+        const [event] = testEvents(1);
+        const first = await store.append('s', [event!], { expectedRevision: 'no-stream' });
+        await store.append('s', testEvents(1), { expectedRevision: 0 });
+        const retry = await store.append('s', [event!], { expectedRevision: 'no-stream' });
+        expect(retry).toEqual({ lastRevision: 1, events: first.events, duplicate: true });
+        expect(await store.readStream('s')).toHaveLength(2);
+      });
+
       it('recognises a retry after the stream has moved on, and reports its current last revision', async () => {
         const events = testEvents(2);
         const first = await store.append('s', events, { expectedRevision: 'no-stream' });

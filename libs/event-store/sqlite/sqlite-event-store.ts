@@ -90,6 +90,7 @@ export class SqliteEventStore implements EventStore {
   private readonly subscriptions = new LocalSubscriptions();
   private readonly findIds: Database.Statement<[string], EventRow>;
   private readonly findId: Database.Statement<[string, string], EventRow>;
+  private readonly findById: Database.Statement<[string], EventRow>;
   private readonly tail: Database.Statement<[string], Pick<EventRow, 'revision' | 'hash'>>;
   private readonly insert: Database.Statement<[string, string, number, string, string, string, string, string]>;
   private readonly streamRange: Database.Statement<[string, number, number], EventTuple>;
@@ -103,6 +104,7 @@ export class SqliteEventStore implements EventStore {
   private constructor(readonly db: Database.Database) {
     this.findIds = db.prepare(`SELECT ${COLUMNS} FROM events WHERE id IN (SELECT value FROM json_each(?))`);
     this.findId = db.prepare(`SELECT ${COLUMNS} FROM events WHERE id = ? AND stream = ?`);
+    this.findById = db.prepare(`SELECT ${COLUMNS} FROM events WHERE id = ?`);
     this.tail = db.prepare('SELECT revision, hash FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1');
     this.insert = db.prepare(
       `INSERT INTO events (id, stream, revision, type, data, metadata, prev_hash, hash)
@@ -179,7 +181,11 @@ export class SqliteEventStore implements EventStore {
   private appendInTransaction(stream: string, events: readonly NewEvent[], options: AppendOptions): AppendResult {
     refuseRepeatedIds(stream, events);
     const found = new Map<string, EventRow>();
-    if (events.length > 0) {
+    if (events.length === 1) {
+      // Most appends hold one event: a plain index lookup, without building and walking a JSON array.
+      const row = this.findById.get(events[0]!.id);
+      if (row) found.set(row.id, row);
+    } else if (events.length > 1) {
       for (const row of this.findIds.all(JSON.stringify(events.map((event) => event.id)))) found.set(row.id, row);
     }
     const tail = this.tail.get(stream);
