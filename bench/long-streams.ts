@@ -225,10 +225,9 @@ async function snapshotParts(deps: RunnerDeps, snapshots: RunnerSnapshots, partn
 
 /**
  * Writes the Partner read model of the prefilled log before the server starts, with the engine's own
- * projection function but a session that keeps documents by reference. The server's projector would compute the
- * same documents, but it clones each document on every get and put (BufferedDocSession), and a Partner document
- * holds every membership period: on a 10,000-event stream that catch-up is quadratic and takes minutes
- * (see the README's Benchmark section). The timed commands afterwards go through the server's projector as usual.
+ * projection function in one pass over the log and one commit, so the server does not spend its start catching up
+ * with the prefilled streams (when a Partner's document still held every period, that catch-up was quadratic and
+ * took minutes). The timed commands afterwards go through the server's projector as usual.
  */
 async function projectForServer(file: string): Promise<void> {
   const events = SqliteEventStore.open(file);

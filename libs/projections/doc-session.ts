@@ -11,8 +11,8 @@ export class BufferedDocSession implements DocSession {
 
   /**
    * A document written earlier in this page comes back as the very object that was put, not a copy: projections
-   * read, change and put back the same documents many times per page, and copying each time dominated rebuilds
-   * (a Partner's document grows with its history). A document from the store is a fresh copy already.
+   * read, change and put back the same documents many times per page, and copying each time dominated rebuilds.
+   * A document from the store is a fresh copy already.
    */
   async get<T>(collection: string, id: string): Promise<T | undefined> {
     const change = this.pending.get(key(collection, id));
