@@ -3,31 +3,11 @@ import { GENESIS_HASH, verifyLog, type NewEvent, type StoredEvent } from '../../
 import { ConcurrencyError, DuplicateEventIdError } from '../errors.js';
 import type { EventStore } from '../port.js';
 import { testEvent, testEvents, testMetadata } from './test-events.js';
+import { failure, readWholeLog } from './test-helpers.js';
 
 export interface EventStoreFixture {
   store: EventStore;
   dispose(): Promise<void>;
-}
-
-/** Every event of the log, read through the public paging API (which is itself under test). */
-async function readWholeLog(store: EventStore): Promise<StoredEvent[]> {
-  const events: StoredEvent[] = [];
-  let after = 0;
-  for (;;) {
-    const page = await store.readAll({ after, limit: 1000 });
-    events.push(...page.events);
-    after = page.next;
-    if (page.end) return events;
-  }
-}
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to fail, but it succeeded');
 }
 
 /** Waits for something asynchronous to happen; the deadline only turns a hang into a readable failure. */

@@ -5,6 +5,7 @@ import { describeEventStoreContract } from '../contract/event-store.contract.js'
 import { testEvent, testEvents } from '../contract/test-events.js';
 import { PostgresEventStore, type PostgresEventStoreOptions } from './postgres-event-store.js';
 import { describePostgres, dropSchema, postgresTestUrl, randomSchemaName } from './test-database.js';
+import { readWholeLog } from '../contract/test-helpers.js';
 
 async function openStore(options: Partial<PostgresEventStoreOptions> = {}) {
   const schema = randomSchemaName('events');
@@ -17,16 +18,6 @@ async function openStore(options: Partial<PostgresEventStoreOptions> = {}) {
       await dropSchema(schema);
     },
   };
-}
-
-async function readWholeLog(store: PostgresEventStore, after = 0): Promise<StoredEvent[]> {
-  const events: StoredEvent[] = [];
-  for (;;) {
-    const page = await store.readAll({ after, limit: 1000 });
-    events.push(...page.events);
-    after = page.next;
-    if (page.end) return events;
-  }
 }
 
 /** Pages from `after` until `count` events have come (or 10 s have passed), as a subscriber would. */

@@ -4,6 +4,7 @@ import { testEvent, testEvents } from '../contract/test-events.js';
 import { ConcurrencyError, DuplicateEventIdError } from '../errors.js';
 import { PostgresEventStore, type PostgresEventStoreOptions } from './postgres-event-store.js';
 import { createSchema, describePostgres, dropSchema, postgresTestUrl, randomSchemaName } from './test-database.js';
+import { failure, readWholeLog } from '../contract/test-helpers.js';
 
 /**
  * The one-statement append (issue #8): taken when the adapter knows the tail, and never a different answer from
@@ -18,26 +19,6 @@ async function open(options: Partial<PostgresEventStoreOptions> = {}): Promise<P
   const store = await PostgresEventStore.open({ connectionString: postgresTestUrl(), schema, ...options });
   stores.push(store);
   return store;
-}
-
-async function readWholeLog(store: PostgresEventStore): Promise<StoredEvent[]> {
-  const events: StoredEvent[] = [];
-  let after = 0;
-  for (;;) {
-    const page = await store.readAll({ after, limit: 1000 });
-    events.push(...page.events);
-    after = page.next;
-    if (page.end) return events;
-  }
-}
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to fail, but it succeeded');
 }
 
 describePostgres('PostgresEventStore fast path (one INSERT when the tail is known)', () => {

@@ -1,18 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { CheckpointMovedError, type IdempotencyRecord, type ReadModelStore } from '../port.js';
+import { failure } from '../../event-store/contract/test-helpers.js';
 
 export interface ReadModelStoreFixture {
   store: ReadModelStore;
   dispose(): Promise<void>;
-}
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to fail, but it succeeded');
 }
 
 const record = (key: string, overrides: Partial<IdempotencyRecord> = {}): IdempotencyRecord => ({
