@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { MemoryEventStore } from '../event-store/index.js';
 import { partnersProjection } from '../partners/partners.projection.js';
-import { Projector } from '../projections/index.js';
+import { checkpointName, Projector } from '../projections/index.js';
 import { MemoryReadModelStore } from '../read-models/memory/memory-read-model-store.js';
 import { writePartnerHistory } from './partner-history.spec-helper.js';
 import { checkRebuild, differingPaths } from './rebuild-check.js';
@@ -29,7 +29,7 @@ describe('checkRebuild', () => {
   it('names every document that differs: changed (with the fields), missing, extra', async () => {
     const { events, live } = await projected();
     const itu = await live.get<Record<string, unknown>>('partners', 'ITU');
-    await live.commit('partners', 6, 6, [
+    await live.commit(checkpointName(partnersProjection), 6, 6, [
       { collection: 'partners', id: 'ITU', doc: { ...itu, name: 'Edited', status: 'withdrawn' } },
       { collection: 'partners', id: 'FAO', doc: null },
       { collection: 'partners', id: 'ACME', doc: { partnerId: 'ACME' } },

@@ -1,6 +1,6 @@
 import { canonicalJson } from '../envelope/index.js';
 import type { EventStore } from '../event-store/index.js';
-import { BufferedDocSession, type Projection } from '../projections/index.js';
+import { BufferedDocSession, checkpointName, type Projection } from '../projections/index.js';
 import { MemoryReadModelStore } from '../read-models/memory/memory-read-model-store.js';
 import type { ReadModelStore } from '../read-models/port.js';
 
@@ -42,10 +42,10 @@ export async function checkRebuild(
   const differences: DocumentDifference[] = [];
   for (const projection of projections) {
     for (let attempt = 1; ; attempt += 1) {
-      const checkpoint = await live.checkpoint(projection.name);
+      const checkpoint = await live.checkpoint(checkpointName(projection));
       const scratch = await replayInto(events, projection, checkpoint);
       const found = await compare(projection, scratch, live);
-      if ((await live.checkpoint(projection.name)) !== checkpoint && attempt < 3) continue;
+      if ((await live.checkpoint(checkpointName(projection))) !== checkpoint && attempt < 3) continue;
       const documents = (await Promise.all(projection.collections.map((c) => scratch.entries(c)))).flat().length;
       checks.push({ projection: projection.name, checkpoint, documents });
       differences.push(...found);

@@ -13,6 +13,8 @@ import { chunkId, chunkOf, PARTNER_PERIODS_COLLECTION, PERIODS_PER_CHUNK, type P
  */
 export const partnersProjection: Projection = {
   name: 'partners',
+  // 2: the summary and chunks of periods (1 kept every period in the organisation's one document).
+  version: 2,
   collections: [PARTNERS_COLLECTION, PARTNER_PERIODS_COLLECTION],
   async apply(stored: StoredEvent, docs) {
     if (stored.metadata.machine.id !== 'partner') return;

@@ -160,6 +160,27 @@ describe('Projector', () => {
     }
   });
 
+  it('replays a projection whose version was raised into emptied collections, and drops the old checkpoint', async () => {
+    const events = new MemoryEventStore();
+    const readModels = new MemoryReadModelStore();
+    await appendMany(events, 3, 4);
+    await new Projector(events, readModels, [counting]).catchUp();
+    // A document the new version would never write, as an earlier version's leftovers are.
+    await readModels.commit('counting', 12, 12, [{ collection: 'counts', id: 'left-over', doc: { seen: {}, total: 99 } }]);
+
+    const counting2: Projection = { ...countingProjection('counting', 'counts'), version: 2 };
+    const upgraded = new Projector(events, readModels, [counting2]);
+    await upgraded.catchUp();
+    expect(await counts(readModels)).toEqual({ events: 12, maxApplied: 1, total: 12 });
+    expect(await readModels.get('counts', 'left-over')).toBeUndefined();
+    expect(await readModels.checkpoint('counting@v2')).toBe(12);
+    expect(await readModels.checkpoint('counting')).toBe(0);
+    // From then on it goes on from its own checkpoint, applying nothing twice.
+    await appendMany(events, 1, 2);
+    await upgraded.catchUp();
+    expect(await counts(readModels)).toEqual({ events: 14, maxApplied: 1, total: 14 });
+  });
+
   it('stops on a failing projection without moving its checkpoint past the failure', async () => {
     const events = new MemoryEventStore();
     const readModels = new MemoryReadModelStore();

@@ -2,7 +2,7 @@ import type { EventStore, ReadAllPage } from '../event-store/index.js';
 import { MAX_PAGE_SIZE } from '../event-store/append-rules.js';
 import { CheckpointMovedError, type CheckpointMove, type ReadModelStore } from '../read-models/port.js';
 import { BufferedDocSession } from './doc-session.js';
-import type { Projection } from './projection.js';
+import { checkpointName, type Projection } from './projection.js';
 
 export interface ProjectorOptions {
   /** Events applied per read-model transaction; default 500. */
@@ -145,7 +145,7 @@ export class Projector {
   async rebuild(): Promise<void> {
     await this.running?.catch(() => undefined);
     this.committed = null;
-    for (const projection of this.projections) await this.readModels.reset(projection.name, projection.collections);
+    for (const projection of this.projections) await this.readModels.reset(checkpointName(projection), projection.collections);
     this.reached = 0;
     this.rebuilding = true;
     try {
@@ -159,7 +159,7 @@ export class Projector {
   private async watchCheckpoints(position: number, timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const checkpoints = await Promise.all(this.projections.map((p) => this.readModels.checkpoint(p.name)));
+      const checkpoints = await Promise.all(this.projections.map((p) => this.readModels.checkpoint(checkpointName(p))));
       if (Math.min(position, ...checkpoints) >= position) return true;
       if (Date.now() >= deadline) return false;
       await new Promise((resolve) => setTimeout(resolve, 25));
@@ -201,8 +201,9 @@ export class Projector {
         const projection = this.projections[index]!;
         const from = checkpoints[index]!;
         if (from >= page.next) continue;
+        if (from === 0) await this.clearForFirstPage(projection);
         for (const event of page.events) if (event.position > from) await projection.apply(event, session);
-        moves.push({ projector: projection.name, from, to: page.next });
+        moves.push({ projector: checkpointName(projection), from, to: page.next });
       }
       try {
         this.committed = null;
@@ -217,7 +218,20 @@ export class Projector {
     }
   }
 
+  /**
+   * Before a projection applies its first event, whatever its collections hold is left over from something else:
+   * an earlier version of it (see Projection.version), or a rebuild another process began. Deleted, with the
+   * checkpoints of its earlier versions, so the page starts from nothing. A crash after this and before the commit
+   * leaves the checkpoint at 0, and the next pass clears again.
+   */
+  private async clearForFirstPage(projection: Projection): Promise<void> {
+    await this.readModels.reset(checkpointName(projection), projection.collections);
+    for (let version = 1; version < (projection.version ?? 1); version += 1) {
+      await this.readModels.reset(checkpointName(projection, version), []);
+    }
+  }
+
   private checkpoints(): Promise<number[]> {
-    return Promise.all(this.projections.map((projection) => this.readModels.checkpoint(projection.name)));
+    return Promise.all(this.projections.map((projection) => this.readModels.checkpoint(checkpointName(projection))));
   }
 }

@@ -1,4 +1,4 @@
-import { Projector } from '../../../libs/projections/index.js';
+import { checkpointName, Projector } from '../../../libs/projections/index.js';
 import { openEngine } from '../open-engine.js';
 import { parse } from '../parse.js';
 import { rebuildCheck } from './rebuild-check.js';
@@ -16,7 +16,7 @@ export async function rebuildCommand(args: string[]): Promise<number> {
     const projector = app.get(Projector);
     await projector.rebuild();
     for (const projection of projector.projections) {
-      console.log(`rebuild: ${projection.name} at position ${await stores.readModels.checkpoint(projection.name)}`);
+      console.log(`rebuild: ${projection.name} at position ${await stores.readModels.checkpoint(checkpointName(projection))}`);
     }
     const dropped = await stores.snapshots.clear();
     console.log(`rebuild: ${dropped} snapshot${dropped === 1 ? '' : 's'} dropped (commands on long streams write new ones)`);
