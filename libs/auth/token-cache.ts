@@ -1,3 +1,4 @@
+import { RecentMap } from '../kernel/recent-map.js';
 import type { Principal } from './principal.js';
 
 /** A verified token: who it speaks for and until when it is valid (`exp`, seconds since the epoch). */
@@ -36,25 +37,17 @@ export function cachedTokens(
   const maxEntries = options.maxEntries ?? 1000;
   const maxAgeMs = options.maxAgeMs ?? 60_000;
   const now = options.now ?? Date.now;
-  const entries = new Map<string, { principal: Principal; until: number }>();
+  const entries = new RecentMap<string, { principal: Principal; until: number }>(maxEntries);
   const copy = (principal: Principal): Principal => ({ ...principal, roles: [...principal.roles] });
   return async (token) => {
     const cached = entries.get(token);
     if (cached) {
+      if (now() < cached.until) return copy(cached.principal);
       entries.delete(token);
-      if (now() < cached.until) {
-        // Re-inserted: the Map's order is the order of last use, its first key the one to evict.
-        entries.set(token, cached);
-        return copy(cached.principal);
-      }
     }
     const verified = await verify(token);
     const until = Math.min(verified.exp * 1000, now() + maxAgeMs);
-    if (maxEntries > 0 && now() < until) {
-      entries.delete(token);
-      entries.set(token, { principal: copy(verified.principal), until });
-      while (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
-    }
+    if (now() < until) entries.set(token, { principal: copy(verified.principal), until });
     return copy(verified.principal);
   };
 }

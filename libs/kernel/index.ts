@@ -1,4 +1,5 @@
 export * from './clock.js';
 export * from './ids.js';
+export * from './recent-map.js';
 export * from './tokens.js';
 export * from './tor.js';

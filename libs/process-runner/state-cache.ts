@@ -1,3 +1,4 @@
+import { RecentMap } from '../kernel/recent-map.js';
 import type { ProcessState } from './fold.js';
 
 /** A stream's state as this process last folded it, and what it takes to check it against the log. */
@@ -22,24 +23,19 @@ export interface CachedState {
  * never mutate; XState's `assign` builds new objects).
  */
 export class StateCache {
-  private readonly entries = new Map<string, CachedState>();
+  private readonly entries: RecentMap<string, CachedState>;
 
-  constructor(readonly capacity = 500) {}
+  constructor(readonly capacity = 500) {
+    this.entries = new RecentMap(capacity);
+  }
 
   get(stream: string): CachedState | undefined {
-    const entry = this.entries.get(stream);
-    if (entry) {
-      this.entries.delete(stream);
-      this.entries.set(stream, entry);
-    }
-    return entry;
+    return this.entries.get(stream);
   }
 
   put(stream: string, entry: CachedState): void {
     deepFreeze(entry.state.context);
-    this.entries.delete(stream);
     this.entries.set(stream, entry);
-    while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
   }
 
   delete(stream: string): void {

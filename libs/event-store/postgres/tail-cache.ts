@@ -1,3 +1,5 @@
+import { RecentMap } from '../../kernel/recent-map.js';
+
 /** A stream's event this adapter has seen committed: its revision and hash, all a new append needs to chain on. */
 export interface KnownTail {
   revision: number;
@@ -18,12 +20,10 @@ export interface KnownTail {
  * the later-finishing one must not lower what the earlier-finishing one recorded.
  */
 export class TailCache {
-  private readonly entries = new Map<string, KnownTail>();
+  private readonly entries: RecentMap<string, KnownTail>;
 
-  constructor(private readonly capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 0) {
-      throw new RangeError(`the tail cache holds a whole number of streams (0 turns it off), got ${capacity}`);
-    }
+  constructor(capacity: number) {
+    this.entries = new RecentMap(capacity);
   }
 
   get size(): number {
@@ -31,21 +31,11 @@ export class TailCache {
   }
 
   get(stream: string): KnownTail | undefined {
-    const known = this.entries.get(stream);
-    if (known) this.touch(stream, known);
-    return known;
+    return this.entries.get(stream);
   }
 
   record(stream: string, revision: number, hash: string): void {
-    if (this.capacity === 0) return;
-    const known = this.entries.get(stream);
-    this.touch(stream, known && known.revision >= revision ? known : { revision, hash });
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
-  }
-
-  /** A Map iterates in insertion order, so re-inserting moves the stream to the most recently used end. */
-  private touch(stream: string, tail: KnownTail): void {
-    this.entries.delete(stream);
-    this.entries.set(stream, tail);
+    const known = this.entries.peek(stream);
+    this.entries.set(stream, known && known.revision >= revision ? known : { revision, hash });
   }
 }
