@@ -114,6 +114,20 @@ describe('Partner periods in bounded chunks (ToR ¶12: the register keeps a with
     expect(await partnerAt(readModels, 'WHO', periodFrom(7))).toBeUndefined();
   });
 
+  it('reads only chunks that can hold an earlier period: none for a first period, chunk 0 alone for 101 periods', async () => {
+    const view = await summary();
+    const asked: string[] = [];
+    const counting = { get: <T>(collection: string, id: string) => (asked.push(id), readModels.get<T>(collection, id)) };
+    const first = { ...view, periodCount: 1, latestPeriod: { ...view.latestPeriod, from: periodFrom(0).toISOString() } };
+    expect(await membershipAt(counting, first, new Date(START - 1))).toBeUndefined();
+    expect((await withPeriods(counting, first)).periods).toHaveLength(1);
+    expect(asked).toEqual([]);
+    const hundredAndOne = { ...view, periodCount: PERIODS_PER_CHUNK + 1, latestPeriod: { ...view.latestPeriod, from: periodFrom(PERIODS_PER_CHUNK).toISOString() } };
+    expect((await membershipAt(counting, hundredAndOne, periodFrom(0)))?.from).toBe(periodFrom(0).toISOString());
+    expect((await withPeriods(counting, hundredAndOne)).periods).toHaveLength(PERIODS_PER_CHUNK + 1);
+    expect(asked).toEqual([chunkId('FAO', 0), chunkId('FAO', 0)]);
+  });
+
   it('a rebuild from position 0 gives the same documents as live projection, and clears stale ones', async () => {
     const file = path.join(dir, 'rebuilt.sqlite');
     const rebuilt = SqliteReadModelStore.open(file);

@@ -47,7 +47,8 @@ export function chunkId(partnerId: string, chunk: number): string {
 export async function membershipAt(docs: DocReader, view: PartnerView, at: Date): Promise<MembershipPeriodView | undefined> {
   const t = at.getTime();
   if (Date.parse(view.latestPeriod.from) <= t) return periodCovers(view.latestPeriod, t) ? view.latestPeriod : undefined;
-  for (let chunk = chunkOf(view.periodCount - 1); chunk >= 0; chunk -= 1) {
+  // Chunks hold the periods before the latest: indexes 0 … periodCount − 2 (none for a first period).
+  for (let chunk = chunkOf(view.periodCount - 2); chunk >= 0; chunk -= 1) {
     const doc = await docs.get<PartnerPeriodsChunk>(PARTNER_PERIODS_COLLECTION, chunkId(view.partnerId, chunk));
     if (!doc || doc.periods.length === 0) continue;
     for (let index = doc.periods.length - 1; index >= 0; index -= 1) {
@@ -73,11 +74,12 @@ export async function partnerAt(docs: DocReader, partnerId: string, at: Date): P
  * the summary: the summary's count and latest period are taken as the truth, so the answer is of one instant.
  */
 export async function withPeriods(docs: DocReader, view: PartnerView): Promise<PartnerRecord> {
+  const earlier = view.periodCount - 1;
   const chunks = await Promise.all(
-    Array.from({ length: chunkOf(view.periodCount - 1) + 1 }, (_, chunk) =>
+    Array.from({ length: earlier > 0 ? chunkOf(earlier - 1) + 1 : 0 }, (_, chunk) =>
       docs.get<PartnerPeriodsChunk>(PARTNER_PERIODS_COLLECTION, chunkId(view.partnerId, chunk)),
     ),
   );
-  const periods = chunks.flatMap((chunk) => chunk?.periods ?? []).slice(0, view.periodCount - 1);
+  const periods = chunks.flatMap((chunk) => chunk?.periods ?? []).slice(0, earlier);
   return { ...view, periods: [...periods, view.latestPeriod] };
 }
