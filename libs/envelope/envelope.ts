@@ -48,4 +48,15 @@ export interface StoredEvent<D = unknown> extends NewEvent<D> {
   position: number;
   prevHash: string;
   hash: string;
+  /**
+   * The engine's Ed25519 signature over `hash` (docs/integrity.md). Absent only on events stored before the log's
+   * first signing key was published (legacy logs); `verify` faults any later event without a valid one.
+   */
+  signature?: EventSignature;
+}
+
+/** Who signed an event (a key published in the log's `signing-keys` stream) and the signature, base64url. */
+export interface EventSignature {
+  keyId: string;
+  value: string;
 }

@@ -43,6 +43,27 @@ export interface ReadAllPage {
   end: boolean;
 }
 
+/**
+ * What the log's table holds, counted by the database rather than delivered by `readAll`: `verify` compares the two,
+ * so an event no reader can see (a position at or below 0, a row hidden behind the visibility horizon) is a named
+ * fault instead of an OK for a shorter log (docs/integrity.md).
+ */
+export interface LogCensus {
+  /** Every row of the log, whatever its position. */
+  rows: number;
+  /** The highest position of any row (0 when empty). */
+  highestPosition: number;
+  /** Rows `readAll` can never deliver: position at or below 0. */
+  unreachable: number;
+  /**
+   * PostgreSQL: committed rows readers cannot see yet, because a transaction somewhere in the cluster that began
+   * before them is still running (the visibility horizon); 0 on the other stores.
+   */
+  heldBack: number;
+  /** When `heldBack` > 0: which transaction holds the horizon (pid, database, since when), for the operator. */
+  horizonHeldBy?: string;
+}
+
 export type EventHandler = (event: StoredEvent) => void | Promise<void>;
 
 export interface SubscribeOptions {
@@ -98,6 +119,9 @@ export interface EventStore {
 
   /** The position of the last visible event, or 0 when the log is empty. */
   headPosition(): Promise<number>;
+
+  /** Counts the log's rows as the database holds them (see LogCensus). */
+  census(): Promise<LogCensus>;
 
   /** Catch-up then live delivery, in position order, one event at a time (the handler is awaited). */
   subscribe(handler: EventHandler, options?: SubscribeOptions): Subscription;

@@ -12,6 +12,7 @@ import type {
   AppendResult,
   EventHandler,
   EventStore,
+  LogCensus,
   ReadAllOptions,
   ReadAllPage,
   ReadStreamOptions,
@@ -102,6 +103,11 @@ export class MemoryEventStore implements EventStore {
   async headPosition(): Promise<number> {
     this.assertOpen();
     return this.log.length;
+  }
+
+  async census(): Promise<LogCensus> {
+    this.assertOpen();
+    return { rows: this.log.length, highestPosition: this.log.length, unreachable: 0, heldBack: 0 };
   }
 
   subscribe(handler: EventHandler, options: SubscribeOptions = {}): Subscription {

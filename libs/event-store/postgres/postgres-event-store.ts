@@ -17,6 +17,7 @@ import type {
   EventHandler,
   EventStore,
   ExpectedRevision,
+  LogCensus,
   ReadAllOptions,
   ReadAllPage,
   ReadStreamOptions,
@@ -266,6 +267,30 @@ export class PostgresEventStore implements EventStore {
       const row = rows[0]!;
       return { value: row.head === null ? 0 : toPosition(row.head), horizon: row, settled: false };
     });
+  }
+
+  async census(): Promise<LogCensus> {
+    this.assertOpen();
+    const { rows } = await this.pool.query<{ rows: string; highest: string; unreachable: string; held_back: string; held_by: string | null }>(
+      `WITH h AS (SELECT ${HORIZON} AS horizon)
+       SELECT count(*)::text AS rows, COALESCE(max(position), 0)::text AS highest,
+              count(*) FILTER (WHERE position <= 0)::text AS unreachable,
+              count(*) FILTER (WHERE position >= h.horizon)::text AS held_back,
+              (SELECT format('pid %s in database %s (%s), in a transaction since %s', a.pid, a.datname, COALESCE(a.application_name, ''), a.xact_start)
+                 FROM pg_stat_activity a WHERE a.backend_xid IS NOT NULL OR a.backend_xmin IS NOT NULL
+                 ORDER BY a.xact_start NULLS LAST LIMIT 1) AS held_by
+       FROM ${this.table}, h GROUP BY h.horizon`,
+    );
+    const row = rows[0];
+    if (!row) return { rows: 0, highestPosition: 0, unreachable: 0, heldBack: 0 };
+    const heldBack = Number(row.held_back);
+    return {
+      rows: Number(row.rows),
+      highestPosition: toPosition(row.highest),
+      unreachable: Number(row.unreachable),
+      heldBack,
+      ...(heldBack > 0 && row.held_by ? { horizonHeldBy: row.held_by } : {}),
+    };
   }
 
   subscribe(handler: EventHandler, options: SubscribeOptions = {}): Subscription {

@@ -14,6 +14,7 @@ import type {
   AppendResult,
   EventHandler,
   EventStore,
+  LogCensus,
   ReadAllOptions,
   ReadAllPage,
   ReadStreamOptions,
@@ -164,6 +165,15 @@ export class SqliteEventStore implements EventStore {
 
   async headPosition(): Promise<number> {
     return this.head.get()!.head;
+  }
+
+  async census(): Promise<LogCensus> {
+    const row = this.db
+      .prepare<[], { rows: number; highest: number; unreachable: number }>(
+        'SELECT count(*) AS rows, COALESCE(MAX(position), 0) AS highest, count(*) FILTER (WHERE position <= 0) AS unreachable FROM events',
+      )
+      .get()!;
+    return { rows: row.rows, highestPosition: row.highest, unreachable: row.unreachable, heldBack: 0 };
   }
 
   subscribe(handler: EventHandler, options: SubscribeOptions = {}): Subscription {

@@ -1,0 +1,3 @@
+export * from './signing-key.js';
+export * from './key-events.js';
+export * from './key-ring.js';
