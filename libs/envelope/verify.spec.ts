@@ -147,6 +147,18 @@ describe('verifyLog', () => {
     expect(report.events).toBe(2);
   });
 
+  it('reports an event its signature check refuses as a signature fault, before its legality, and counts legacy events', async () => {
+    const signatures = (event: StoredEvent) =>
+      event.id === 'e3' ? { ok: false as const, detail: 'unsigned' } : { ok: true as const, legacy: event.id === 'e1' };
+    const report = await verifyLog(log(), { signatures, legality: () => 'illegal too' });
+    expect(report.fault).toMatchObject({ kind: 'machine', eventId: 'e1' });
+    const signedOnly = await verifyLog(log(), { signatures });
+    expect(signedOnly).toMatchObject({ ok: false, events: 2, fault: { kind: 'signature', eventId: 'e3', detail: 'unsigned' }, signatures: { legacyUnsigned: 1, signed: 1 } });
+    const first = await verifyLog(log(), { signatures: { checkEvent: () => ({ ok: false, detail: 'no key' }) }, legality: () => 'illegal' });
+    expect(first.fault).toMatchObject({ kind: 'signature', eventId: 'e1', detail: 'no key' });
+    expect((await verifyLog(log())).signatures).toBeUndefined();
+  });
+
   it('starts a stream mid-chain where told to (a partial bundle)', async () => {
     const events = log();
     const starts = new Map([['partner-ITU', { revision: 0, hash: events[0]!.hash }]]);

@@ -74,7 +74,7 @@ export async function ensureKeyPublished(
     try {
       await store.append(
         SIGNING_KEYS_STREAM,
-        [publication(key, null, 'first start', { actor: ENGINE_ACTOR, occurredAt }, 'genesis')],
+        [keyPublication(key, null, 'first start', { actor: ENGINE_ACTOR, occurredAt }, 'genesis')],
         { expectedRevision: events.length - 1 },
       );
       return { published: true };
@@ -93,7 +93,7 @@ export async function rotateKey(store: EventStore, current: SigningKey, next: Si
   const why = whyNotUsable(ring.key(current.keyId), current);
   if (why) throw new ConflictError(`cannot rotate: ${why}; the current key configured must be published and valid to endorse a new one`);
   if (ring.key(next.keyId)) throw new ConflictError(`key ${next.keyId} is already published`);
-  const result = await store.append(SIGNING_KEYS_STREAM, [publication(next, current.keyId, reason, context, 'rotate')], {
+  const result = await store.append(SIGNING_KEYS_STREAM, [keyPublication(next, current.keyId, reason, context, 'rotate')], {
     expectedRevision: events.length - 1,
   });
   return result.events[0]!;
@@ -107,7 +107,7 @@ export async function adoptKey(store: EventStore, key: SigningKey, reason: strin
   const events = await store.readStream(SIGNING_KEYS_STREAM);
   const ring = KeyRing.build(events);
   if (ring.key(key.keyId)) throw new ConflictError(`key ${key.keyId} is already published: nothing to adopt`);
-  const result = await store.append(SIGNING_KEYS_STREAM, [publication(key, null, reason, context, 'adopt')], {
+  const result = await store.append(SIGNING_KEYS_STREAM, [keyPublication(key, null, reason, context, 'adopt')], {
     expectedRevision: events.length - 1,
   });
   return result.events[0]!;
@@ -139,14 +139,17 @@ export async function revokeKey(
   if (record.revokedFrom !== undefined) throw new ConflictError(`key ${keyId} is already revoked from position ${record.revokedFrom}`);
   const why = whyNotUsable(ring.key(current.keyId), current);
   if (why) throw new ConflictError(`cannot revoke: ${why}`);
+  const result = await store.append(SIGNING_KEYS_STREAM, [keyRevocation(keyId, fromPosition, reason, context)], {
+    expectedRevision: events.length - 1,
+  });
+  return result.events[0]!;
+}
+
+/** The SigningKeyRevoked event (its id derives from the key id: a key is revoked once). */
+export function keyRevocation(keyId: string, fromPosition: number, reason: string, context: KeyEventContext): NewEvent<SigningKeyRevokedData> {
   const data: SigningKeyRevokedData = { keyId, fromPosition, reason };
   const commandId = derivedId('signing-key-revoked', keyId);
-  const result = await store.append(
-    SIGNING_KEYS_STREAM,
-    [{ id: derivedId('event', SIGNING_KEYS_STREAM, commandId, 0), type: SIGNING_KEY_REVOKED, data, metadata: metadataFor(commandId, context) }],
-    { expectedRevision: events.length - 1 },
-  );
-  return result.events[0]!;
+  return { id: derivedId('event', SIGNING_KEYS_STREAM, commandId, 0), type: SIGNING_KEY_REVOKED, data, metadata: metadataFor(commandId, context) };
 }
 
 /** Start-up refused: the configured key may not sign this log. */
@@ -154,12 +157,13 @@ export class SigningKeyUnusableError extends Error {
   override readonly name = 'SigningKeyUnusableError';
 }
 
-function publication(
+/** The SigningKeyPublished event for `key`, with its proof of possession; the store's signer signs the event. */
+export function keyPublication(
   key: SigningKey,
   endorsedBy: string | null,
   reason: string,
   context: KeyEventContext,
-  how: 'genesis' | 'rotate' | 'adopt',
+  how: 'genesis' | 'rotate' | 'adopt' = 'rotate',
 ): NewEvent<SigningKeyPublishedData> {
   const { keyId, publicKey, fingerprint } = key.info;
   const data: SigningKeyPublishedData = {

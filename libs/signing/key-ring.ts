@@ -168,20 +168,18 @@ export class KeyRing {
     }
     this.firstPublication = publications[0]?.event.position;
     // Trust and revocations depend on each other (a revoked key's later endorsements fall, a revocation counts only
-    // when signed by a key trusted where it is recorded): settle them until nothing changes.
-    let effective: Revocation[] = [];
-    for (let round = 0; round < 16; round += 1) {
+    // when signed by a key trusted where it is recorded). Revocations are decided one by one in log order, each
+    // against the revocations recorded before it: deterministic, a key may revoke itself, and a revocation signed
+    // by a key an earlier revocation already invalidated does not count (of two keys revoking each other, the
+    // first recorded wins). A fixpoint over all of them at once oscillates on exactly those cases.
+    const effective: Revocation[] = [];
+    for (const revocation of [...revocations].sort((a, b) => a.event.position - b.event.position)) {
       this.evaluate(publications, effective, pinned);
-      const next = revocations.filter((revocation) => this.checkSignature(revocation.event, revocation.event.signature).ok);
-      if (next.length === effective.length && next.every((r, i) => r === effective[i])) break;
-      effective = next;
+      const check = this.checkSignature(revocation.event, revocation.event.signature);
+      if (check.ok) effective.push(revocation);
+      else this.problem(revocation.event, `key revocation not signed by a trusted key valid here: ${check.detail}`);
     }
-    for (const revocation of revocations) {
-      if (!effective.includes(revocation)) {
-        const check = this.checkSignature(revocation.event, revocation.event.signature);
-        this.problem(revocation.event, `key revocation not signed by a trusted key valid here${check.ok ? '' : `: ${check.detail}`}`);
-      }
-    }
+    this.evaluate(publications, effective, pinned);
     for (const { event, data } of publications) {
       const record = this.records.get(data.keyId);
       if (record?.trust === 'untrusted' && record.publishedAt === event.position) this.problem(event, `key ${data.keyId} ${record.untrustedBecause}`);
