@@ -4,6 +4,7 @@ import { anchorCommand } from './commands/anchor.js';
 import { dossierCommand } from './commands/dossier.js';
 import { ballotsCommand } from './commands/ballots.js';
 import { exportCommand } from './commands/export.js';
+import { keysCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
 import { partnersCommand } from './commands/partners.js';
 import { rebuildCommand } from './commands/rebuild.js';
@@ -18,7 +19,8 @@ import { UsageError } from './usage-error.js';
 const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; summary: string }> = {
   serve: { run: serveCommand, summary: 'start the HTTP API on the configured store' },
   token: { run: tokenCommand, summary: 'print a local bearer token: --sub ID --role ROLE [--org PARTNER] [--name N] [--expires 12h]' },
-  verify: { run: verifyCommand, summary: 'check the whole log: hashes, chains, revisions, positions, machine legality [--anchor A]... [--bundle F] [--json]' },
+  verify: { run: verifyCommand, summary: 'check the whole log: hashes, chains, revisions, positions, signatures, machine legality [--anchor A]... [--trust-key FINGERPRINT]... [--bundle F] [--json]' },
+  keys: { run: keysCommand, summary: 'the log\'s signing keys: keys list [--json] | generate --out F | rotate --new-key-file F [--reason R] | revoke <keyId> --from-position P --reason R | adopt --reason R' },
   anchor: { run: anchorCommand, summary: 'print the log\'s anchor for the minutes (u4ssc-anchor:<n>:<hex>) [--json]' },
   replay: { run: replayCommand, summary: 'a process as it stood: replay <stream> [--at ISO | --position N] [--json]' },
   export: { run: exportCommand, summary: 'write a bundle to check offline: --out F [--stream S] [--from ISO] [--to ISO]' },
@@ -33,7 +35,7 @@ const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; summa
 
 function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, { summary }]) => `  ${name.padEnd(9)} ${summary}`);
-  return `usage: u4ssc <command> [options]\n\n${lines.join('\n')}\n\nConfiguration comes from the environment (U4SSC_STORE, U4SSC_SQLITE_FILE, U4SSC_DATABASE_URL, PORT, ...), as for the API.`;
+  return `usage: u4ssc <command> [options]\n\n${lines.join('\n')}\n\nConfiguration comes from the environment (U4SSC_STORE, U4SSC_SQLITE_FILE, U4SSC_DATABASE_URL, U4SSC_SIGNING_KEY_FILE, PORT, ...), as for the API.`;
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -37,6 +37,11 @@ export interface OpenStoresOptions {
    * the configured key, if any, is still loaded (verify pins it). Default false.
    */
   readOnly?: boolean;
+  /**
+   * Publish the configured key at first start, and refuse a key the log does not hold (default true); `u4ssc keys`
+   * turns it off: it is how a key the log does not hold yet gets published.
+   */
+  publishKey?: boolean;
   /** The time recorded on the key publication at first start; the system clock by default. */
   clock?: Clock;
   /** Where the line saying a key was generated goes; stderr by default (unless U4SSC_LOG=silent). */
@@ -71,7 +76,7 @@ export async function openStores(settings: StoreSettings, options: OpenStoresOpt
   // Read-only: the store signs nothing (a copied legacy event must stay unsigned); the key is still handed back.
   if (options.readOnly) return { ...(await openStoresSigned(settings, undefined)), ...(resolved && { signingKey: resolved.key }) };
   const stores = await openStoresSigned(settings, resolved?.key);
-  if (!resolved) return stores;
+  if (!resolved || options.publishKey === false) return stores;
   try {
     await ensureKeyPublished(stores.events, resolved.key, (options.clock ?? systemClock).now().toISOString());
   } catch (error) {
