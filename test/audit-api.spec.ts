@@ -115,13 +115,22 @@ describe('auditors over HTTP (SQLite file)', () => {
 
   it('verifies the whole log with its anchor, and checks published anchors', async () => {
     const report = await request(api.server).get('/v1/audit/verify').set('Authorization', auditor).expect(200);
-    expect(report.body).toMatchObject({ ok: true, events: 4, streams: 2, fault: null, machines: [{ id: 'partner', version: 1, events: 4 }] });
-    expect(report.body.anchor).toMatch(/^u4ssc-anchor:4:[0-9a-f]{32}$/);
+    // Four registrations and the engine's key publication at first start (the signing-keys stream).
+    expect(report.body).toMatchObject({
+      ok: true,
+      events: 5,
+      streams: 3,
+      fault: null,
+      machines: [{ id: 'partner', version: 1, events: 4 }, { id: 'signing-keys', version: 1, events: 1 }],
+      signatures: { legacyUnsigned: 0, signed: 5 },
+      keys: [{ keyId: api.stores.signingKey!.keyId, fingerprint: api.stores.signingKey!.info.fingerprint, trust: 'pinned', publishedAt: 1, endorsedBy: null, reason: 'first start' }],
+    });
+    expect(report.body.anchor).toMatch(/^u4ssc-anchor:5:[0-9a-f]{32}$/);
     const anchor = report.body.anchor as string;
-    const held = await request(api.server).get(`/v1/audit/verify?anchor=${anchor}&anchor=${anchor.replace(':4:', ':3:')}`).set('Authorization', auditor).expect(200);
+    const held = await request(api.server).get(`/v1/audit/verify?anchor=${anchor}&anchor=${anchor.replace(':5:', ':4:')}`).set('Authorization', auditor).expect(200);
     expect(held.body.ok).toBe(false);
     expect(held.body.anchors).toEqual([
-      { anchor: anchor.replace(':4:', ':3:'), status: 'mismatch' },
+      { anchor: anchor.replace(':5:', ':4:'), status: 'mismatch' },
       { anchor, status: 'unchecked' },
     ]);
     const one = await request(api.server).get(`/v1/audit/verify?anchor=${anchor}`).set('Authorization', secretariat).expect(200);
@@ -134,12 +143,15 @@ describe('auditors over HTTP (SQLite file)', () => {
     expect(whole.headers['content-type']).toMatch(/^application\/x-ndjson/);
     expect(whole.headers['content-disposition']).toMatch(/attachment; filename="u4ssc-log-.*\.jsonl"/);
     const lines = (whole.body as string).split('\n');
-    expect(JSON.parse(lines[0]!)).toMatchObject({ format: 'u4ssc-bundle/1', scope: 'log', counts: { events: 4, streams: 2 } });
+    expect(JSON.parse(lines[0]!)).toMatchObject({ format: 'u4ssc-bundle/1', scope: 'log', counts: { events: 5, streams: 3 } });
     expect(await verifyBundle(lines)).toMatchObject({ ok: true });
     const stream = await request(api.server).get('/v1/audit/export?stream=partner-ITU').set('Authorization', auditor).buffer(true).parse(text).expect(200);
     const streamLines = (stream.body as string).split('\n');
     expect(JSON.parse(streamLines[0]!)).toMatchObject({ scope: 'stream', counts: { events: 1, streams: 1 } });
-    expect((await verifyBundle(streamLines)).ok).toBe(true);
+    // One stream's bundle still checks its signatures offline: the manifest carries the key events.
+    const streamReport = await verifyBundle(streamLines);
+    expect(streamReport).toMatchObject({ ok: true, log: { signatures: { legacyUnsigned: 0, signed: 1 }, keys: [{ trust: 'genesis' }] } });
+    expect(streamReport.notChecked.join('\n')).not.toMatch(/signatures/);
     await request(api.server).get('/v1/audit/export?from=last-week').set('Authorization', auditor).expect(400);
   });
 

@@ -15,7 +15,14 @@ describePostgres('u4ssc migrate: from the embedded SQLite file to PostgreSQL', (
   beforeAll(async () => {
     assertBuilt();
     schema = await freshSchema('migrate');
-    postgresEnv = { ...sqliteEnv, U4SSC_STORE: 'postgres', U4SSC_DATABASE_URL: schema.url, U4SSC_DATABASE_SCHEMA: schema.schema };
+    // The engine on PostgreSQL signs with the key the SQLite engine published (generated beside its file).
+    postgresEnv = {
+      ...sqliteEnv,
+      U4SSC_STORE: 'postgres',
+      U4SSC_DATABASE_URL: schema.url,
+      U4SSC_DATABASE_SCHEMA: schema.schema,
+      U4SSC_SIGNING_KEY_FILE: join(dir.path, 'u4ssc-signing-key.pem'),
+    };
     expect(runCli(['partners', 'load-annex-ii', '--as', 'sec-1'], sqliteEnv).status).toBe(0);
   });
   afterAll(async () => {
@@ -29,12 +36,14 @@ describePostgres('u4ssc migrate: from the embedded SQLite file to PostgreSQL', (
     const result = migrate(schema);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/17 events copied, 0 already in the target/);
-    expect(result.stdout).toMatch(/the target verifies: 17 events in 17 streams/);
+    // The 17 registrations and the signing key's publication at the SQLite engine's first start, signatures kept.
+    expect(result.stdout).toMatch(/18 events copied, 0 already in the target/);
+    expect(result.stdout).toMatch(/the target verifies: 18 events in 18 streams/);
 
     const verified = runCli(['verify'], postgresEnv);
     expect(verified.status).toBe(0);
-    expect(verified.stdout).toMatch(/OK: 17 events in 17 streams/);
+    expect(verified.stdout).toMatch(/OK: 18 events in 18 streams/);
+    expect(verified.stdout).toMatch(/signatures: 18 events signed/);
     expect(runCli(['rebuild'], postgresEnv).status).toBe(0);
     const onPostgres = runCli(['partners', 'list', '--json'], postgresEnv).stdout;
     expect(JSON.parse(onPostgres)).toHaveLength(17);
@@ -47,7 +56,7 @@ describePostgres('u4ssc migrate: from the embedded SQLite file to PostgreSQL', (
   it('run again, appends nothing', () => {
     const result = migrate(schema);
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/0 events copied, 17 already in the target/);
+    expect(result.stdout).toMatch(/0 events copied, 18 already in the target/);
   });
 
   it('refuses a source that does not verify, copying nothing', async () => {

@@ -9,6 +9,7 @@ import { PostgresReadModelStore } from '../libs/read-models/postgres/postgres-re
 import { checkRebuild } from '../libs/audit/rebuild-check.js';
 import { PROJECTIONS } from '../apps/api/app.module.js';
 import { assertBuilt, serve, type Served } from './support/cli.js';
+import { SigningKey } from '../libs/signing/index.js';
 
 const SECRET = 'multi-instance-secret-of-at-least-32-chars';
 
@@ -27,6 +28,8 @@ describePostgres('two API processes on one PostgreSQL database', () => {
       U4SSC_DATABASE_URL: schema.url,
       U4SSC_DATABASE_SCHEMA: schema.schema,
       U4SSC_TOKEN_SECRET: SECRET,
+      // Both instances sign with the one key: the first to start publishes it, the other finds it published.
+      U4SSC_SIGNING_KEY: SigningKey.generate().toPem(),
     };
     token = await issueLocalToken(SECRET, { sub: 'sec-1', roles: ['secretariat'] });
     servers.push(await serve(env), await serve(env));

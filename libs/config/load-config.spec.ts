@@ -87,6 +87,10 @@ describe('loadConfig', () => {
       expect(error.message).toMatch(/U4SSC_SIGNING_KEY_FILE is not set, but U4SSC_STORE=\w+ needs a signing key.*U4SSC_SIGNING_KEY/);
     });
 
+    it('is not required to read the log (auditors verify without the private key)', () => {
+      expect(loadConfig({ U4SSC_STORE: 'postgres', U4SSC_DATABASE_URL: 'postgres://db/x' }, { readOnly: true }).store).toBe('postgres');
+    });
+
     it('is optional with sqlite and memory (a generated one is used)', () => {
       expect(loadConfig({ U4SSC_STORE: 'sqlite' })).not.toHaveProperty('signingKeyFile');
       expect(loadConfig({ U4SSC_STORE: 'memory' }).store).toBe('memory');

@@ -12,8 +12,10 @@ type Env = Readonly<Record<string, string | undefined>>;
 /**
  * Reads the engine's configuration from the environment (DESIGN.md §4) and checks all of it, throwing one
  * ConfigError that lists every problem. An empty variable counts as unset, as `FOO=` lines in env files mean.
+ * `readOnly`: for commands that only read the log (verify, anchor, export...), which an auditor runs without the
+ * engine's private key, so the signing key is not required.
  */
-export function loadConfig(env: Env = process.env): AppConfig {
+export function loadConfig(env: Env = process.env, options: { readOnly?: boolean } = {}): AppConfig {
   const problems: ConfigProblem[] = [];
   const read = (name: string): string | undefined => (env[name] === '' ? undefined : env[name]);
   const problem = (variable: string, message: string) => problems.push({ variable, message });
@@ -56,7 +58,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     const why = notAnEd25519Key(signingKey);
     // The value stays out of the message: it is a private key.
     if (why) problem('U4SSC_SIGNING_KEY', `U4SSC_SIGNING_KEY (value not shown) is not a PKCS#8 PEM Ed25519 private key: ${why}`);
-  } else if (signingKeyFile === undefined && (store === 'postgres' || store === 'eventstoredb')) {
+  } else if (signingKeyFile === undefined && !options.readOnly && (store === 'postgres' || store === 'eventstoredb')) {
     // Several instances share the log: each must sign with a key the log has published, so none may make one up.
     problem(
       'U4SSC_SIGNING_KEY_FILE',

@@ -36,7 +36,7 @@ export async function keysCommand(args: string[]): Promise<number> {
 
 async function list(args: string[]): Promise<number> {
   const { values } = parse(args, { json: { type: 'boolean', default: false } });
-  const stores = await openStores(loadConfig(), { readOnly: true });
+  const stores = await openStores(loadConfig(process.env, { readOnly: true }), { readOnly: true });
   try {
     // Judged as verify judges them with this configuration: the engine's own key pinned.
     const ring = await readKeyRing(stores.events, stores.signingKey ? [stores.signingKey.keyId] : []);

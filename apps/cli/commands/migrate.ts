@@ -1,4 +1,6 @@
 import { verifyLog } from '../../../libs/envelope/index.js';
+import type { EventStore } from '../../../libs/event-store/index.js';
+import { readKeyRing } from '../../../libs/signing/index.js';
 import { closeStores, copyLog, openStores, type StoreSettings, type Stores } from '../../../libs/engine/index.js';
 import { readAllEvents } from '../../../libs/event-store/read-all-events.js';
 import { parse } from '../parse.js';
@@ -43,13 +45,13 @@ export async function migrateCommand(args: string[]): Promise<number> {
   let target: Stores | undefined;
   try {
     target = await openStores(storeSpec(values.to, values['to-schema']), { readOnly: true });
-    const sourceReport = await verifyLog(readAllEvents(source.events));
+    const sourceReport = await verifyWithSignatures(source.events);
     if (!sourceReport.ok) {
       console.log(`migrate: the source does not verify (${sourceReport.fault!.detail}, event ${sourceReport.fault!.eventId}); nothing copied`);
       return 1;
     }
     const copied = await copyLog(source.events, target.events);
-    const targetReport = await verifyLog(readAllEvents(target.events));
+    const targetReport = await verifyWithSignatures(target.events);
     console.log(`migrate: ${copied.copied} events copied, ${copied.alreadyThere} already in the target`);
     if (!targetReport.ok || targetReport.events !== sourceReport.events || targetReport.streams !== sourceReport.streams) {
       console.log(`migrate: the target does not match: ${targetReport.events} events in ${targetReport.streams} streams (source: ${sourceReport.events} in ${sourceReport.streams})${targetReport.fault ? `; ${targetReport.fault.detail}` : ''}`);
@@ -61,4 +63,9 @@ export async function migrateCommand(args: string[]): Promise<number> {
     await closeStores(source);
     if (target) await closeStores(target);
   }
+}
+
+/** The chain and every signature against the log's own published keys (copied events keep their signatures). */
+async function verifyWithSignatures(store: EventStore) {
+  return verifyLog(readAllEvents(store), { signatures: await readKeyRing(store) });
 }

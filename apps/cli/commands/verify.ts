@@ -27,7 +27,7 @@ export async function verifyCommand(args: string[]): Promise<number> {
     else for (const line of bundleReportLines('verify', values.bundle, report)) console.log(line);
     return report.ok ? 0 : 1;
   }
-  const stores = await openStores(loadConfig(), { readOnly: true });
+  const stores = await openStores(loadConfig(process.env, { readOnly: true }), { readOnly: true });
   try {
     // The engine's own key, when configured, is pinned: whoever runs the engine vouches for it.
     const own = stores.signingKey ? [stores.signingKey.keyId] : [];
