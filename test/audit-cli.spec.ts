@@ -52,24 +52,25 @@ describe('u4ssc replay, anchor, verify, export and rebuild --check (SQLite file)
     const printed = runCli(['anchor'], env);
     expect(printed.status).toBe(0);
     const anchor = lastLine(printed.stdout);
-    expect(anchor).toMatch(/^u4ssc-anchor:17:[0-9a-f]{32}$/);
+    // The 17 registrations and the signing key's publication at first start.
+    expect(anchor).toMatch(/^u4ssc-anchor:18:[0-9a-f]{32}$/);
     const checked = runCli(['verify', '--anchor', anchor, '--anchor', anchor.replace('u4ssc-anchor:', '').slice(0, 3 + 16)], env);
     expect(checked.status).toBe(0);
-    expect(checked.stdout).toMatch(/verify: OK: 17 events in 17 streams/);
+    expect(checked.stdout).toMatch(/verify: OK: 18 events in 18 streams/);
     expect(checked.stdout).toContain(`verify: anchor ${anchor}: matched`);
-    expect(checked.stdout).toMatch(/verify: replayed through partner v1 \(17 events\)/);
-    const wrong = runCli(['verify', '--anchor', `u4ssc-anchor:17:${'0'.repeat(32)}`], env);
+    expect(checked.stdout).toMatch(/verify: replayed through partner v1 \(17 events\), signing-keys v1 \(1 events\)/);
+    const wrong = runCli(['verify', '--anchor', `u4ssc-anchor:18:${'0'.repeat(32)}`], env);
     expect(wrong.status).toBe(1);
     expect(wrong.stdout).toMatch(/FAULT \(anchor\) at position \d+, stream partner-\S+, revision 0/);
     expect(runCli(['verify', '--anchor', '17:abc'], env).status).toBe(2);
     const json = JSON.parse(runCli(['verify', '--json'], env).stdout);
-    expect(json).toMatchObject({ ok: true, events: 17, anchor, head: { seq: 17 } });
+    expect(json).toMatchObject({ ok: true, events: 18, anchor, head: { seq: 18 } });
   });
 
   it('exports a bundle that verifies elsewhere with no database, and fails once a byte is changed', () => {
     const exported = runCli(['export', '--out', bundle], env);
     expect(exported.status).toBe(0);
-    expect(exported.stdout).toMatch(/export: 17 events in 17 streams \(scope log\)/);
+    expect(exported.stdout).toMatch(/export: 18 events in 18 streams \(scope log\)/);
     const copy = join(elsewhere.path, 'copy.jsonl');
     copyFileSync(bundle, copy);
     // No store at all where it is checked: the configuration names a file that is never created.
@@ -97,7 +98,7 @@ describe('u4ssc replay, anchor, verify, export and rebuild --check (SQLite file)
     expect(checked.status).toBe(0);
     expect(checked.stdout).toMatch(/not checked: ledger: not from this bundle/);
     const range = join(dir.path, 'range.jsonl');
-    expect(runCli(['export', '--from', '2000-01-01', '--to', '2100-01-01', '--out', range], env).stdout).toMatch(/17 events in 17 streams \(scope range\)/);
+    expect(runCli(['export', '--from', '2000-01-01', '--to', '2100-01-01', '--out', range], env).stdout).toMatch(/18 events in 18 streams \(scope range\)/);
     expect(runCli(['verify', '--bundle', range], env).status).toBe(0);
     expect(runCli(['export', '--from', 'soon', '--out', range], env).status).toBe(2);
     expect(runCli(['export'], env).status).toBe(2);
@@ -107,7 +108,7 @@ describe('u4ssc replay, anchor, verify, export and rebuild --check (SQLite file)
     const clean = runCli(['rebuild', '--check'], env);
     expect(clean.status).toBe(0);
     // 17 summaries (`partners`); no Partner came back, so no earlier period sits in a `partner-periods` chunk.
-    expect(clean.stdout).toMatch(/rebuild --check: partners: 17 documents rebuilt up to position 17/);
+    expect(clean.stdout).toMatch(/rebuild --check: partners: 17 documents rebuilt up to position 18/);
     expect(lastLine(clean.stdout)).toBe('rebuild --check: OK: every read model equals its rebuild from position 0');
 
     const db = new Database(file);

@@ -59,7 +59,8 @@ describe('the u4ssc CLI, run as a child process on a SQLite file', () => {
   it('verifies an untouched log', () => {
     const result = runCli(['verify'], env);
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/verify: OK: 18 events in 18 streams; head position \d+, hash [0-9a-f]{64}/);
+    // 18 registrations and the signing key's publication at first start.
+    expect(result.stdout).toMatch(/verify: OK: 19 events in 19 streams; head position \d+, hash [0-9a-f]{64}/);
   });
 
   it('rebuilds the read models from position 0 to the same register, and drops the snapshots', () => {
