@@ -52,7 +52,8 @@ describe('u4ssc offices, run as a child process on a SQLite file', () => {
         data: { holderId: 'p-chair', term: { start: chairStart }, grounds: { kind: 'imported', authority: 'partners-board', reference: 'Annual Meeting, minutes item 3' } },
         metadata: { imported: true, actor: { id: 'sec-bueti', role: 'secretariat' } },
       });
-      expect(await store.headPosition()).toBe(3);
+      // The signing key's publication at first start, then the three appointments.
+      expect(await store.headPosition()).toBe(4);
     } finally {
       await store.close();
     }
