@@ -14,12 +14,32 @@ const clean: AuditReport = {
 };
 
 describe('the verify status', () => {
-  it('gives the three verdicts and the head anchor of a log that verifies', () => {
+  it('gives the four verdicts (chain, signatures, ledger, machines) and the head anchor of a log that verifies', () => {
     const text = renderVerifyStatus(clean).value;
     expect(text).toContain('✓ Verified');
-    expect(text.match(/✓ passes/g)).toHaveLength(3);
+    expect(text.match(/✓ passes/g)).toHaveLength(4);
+    expect(text).toContain('no signing key is published');
+    const signed = renderVerifyStatus({
+      ...clean,
+      signatures: { legacyUnsigned: 3, signed: 18 },
+      keys: [{ keyId: 'ed25519:0123456789abcdef', fingerprint: 'f'.repeat(64), trust: 'genesis', publishedAt: 4, endorsedBy: null, reason: 'first start' }],
+    }).value;
+    expect(signed).toContain('ed25519:0123456789abcdef genesis');
+    expect(signed).toContain('3 earlier events are unsigned (written before signing began)');
     expect(text).toContain('<code class="anchor" id="head-anchor">u4ssc-anchor:21:9651f39254c9d3cab4ab2c7377b19048</code>');
     expect(text).toContain('workplan v1 (9 events)');
+  });
+
+  it('names a signature fault under its own verdict', () => {
+    const text = renderVerifyStatus({
+      ...clean,
+      ok: false,
+      anchor: null,
+      fault: { kind: 'signature', position: 9, stream: 'ballot-b', revision: 4, eventId: 'e-9', detail: 'the event carries no signature' },
+    }).value;
+    expect(text).toContain('<strong>Signatures</strong>: see the fault below');
+    expect(text).toContain('the engine did not write it');
+    expect(text.match(/✗ fails/g)).toHaveLength(1);
   });
 
   it('names a fault plainly, where it is and which check fails, and gives no anchor', () => {
