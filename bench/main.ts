@@ -11,14 +11,15 @@ import { probePostgres, type PostgresServer } from './lib/postgres.js';
 import { longStreams, type LongStreamResult } from './long-streams.js';
 import { EVENTS_PER_STREAM, postgresTarget, replay, sqliteTarget, type ReplayFigure } from './replay.js';
 import { judge, renderTables } from './report.js';
+import { signingBench, signingLines, type SigningFigures } from './signing.js';
 
 /**
- * `npm run bench [-- --quick] [-- --only append,commands,long,replay] [-- --no-postgres] [-- --no-write]`
+ * `npm run bench [-- --quick] [-- --only append,commands,long,replay,signing] [-- --no-postgres] [-- --no-write]`
  * Measures the engine against the raw limits of its stores (issue 8), prints Markdown tables and writes every
  * figure to bench/results/<date>.json (quick runs: <date>.quick.json).
  */
 
-const SECTIONS = ['append', 'commands', 'long', 'replay'] as const;
+const SECTIONS = ['append', 'commands', 'long', 'replay', 'signing'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({
@@ -81,6 +82,7 @@ async function main(): Promise<void> {
   let commands: CommandPathResult | undefined;
   let long: LongStreamResult | undefined;
   const replayFigures: ReplayFigure[] = [];
+  let signing: SigningFigures | undefined;
   const timings: Record<string, number> = {};
   const section = async (name: Section, work: () => Promise<void>) => {
     if (!sections.has(name)) return;
@@ -112,6 +114,9 @@ async function main(): Promise<void> {
         for (const target of targets) await target.close();
       }
     });
+    await section('signing', async () => {
+      signing = await signingBench(dir, pgUrl, PLAN.appendMs, quick ? 20_000 : 100_000);
+    });
     environment.diskAfter = await diskProbe(dir, quick ? 300 : 1000);
     environment.loadAfter = loadavg();
   } finally {
@@ -132,6 +137,7 @@ async function main(): Promise<void> {
       `load average ${environment.loadBefore.map((value) => value.toFixed(1)).join(' ')} at start\n`,
   );
   console.log(tables);
+  if (signing) console.log(`\n${signingLines(signing).join('\n')}\n`);
 
   const report = {
     date: started.toISOString().slice(0, 10),
@@ -151,6 +157,7 @@ async function main(): Promise<void> {
     plan: { ...PLAN, appendScenarios: SCENARIOS, replayEventsPerStream: EVENTS_PER_STREAM },
     aims,
     ...results,
+    ...(signing && { signing }),
   };
   if (!values['no-write']) {
     const out = join(root, 'bench', 'results', `${report.date}${quick ? '.quick' : ''}.json`);
