@@ -136,6 +136,11 @@ describe('auditors over HTTP (SQLite file)', () => {
     const one = await request(api.server).get(`/v1/audit/verify?anchor=${anchor}`).set('Authorization', secretariat).expect(200);
     expect(one.body).toMatchObject({ ok: true, anchors: [{ anchor, status: 'matched' }] });
     await request(api.server).get('/v1/audit/verify?anchor=not-an-anchor').set('Authorization', auditor).expect(400);
+    const badKey = await request(api.server).get('/v1/audit/verify?trustKey=ed25519:xyz').set('Authorization', auditor).expect(400);
+    expect(JSON.stringify(badKey.body)).toMatch(/trustKey must be a key fingerprint/);
+    const fingerprint = api.stores.signingKey!.info.fingerprint;
+    const pinned = await request(api.server).get(`/v1/audit/verify?trustKey=${fingerprint}&trustKey=${'ab'.repeat(32)}`).set('Authorization', auditor).expect(200);
+    expect(pinned.body).toMatchObject({ ok: true, keys: [{ fingerprint, trust: 'pinned' }] });
   });
 
   it('exports a bundle that verifies offline, for the log and for one stream', async () => {

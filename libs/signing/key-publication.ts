@@ -72,12 +72,13 @@ export async function ensureKeyPublished(
       );
     }
     try {
-      await store.append(
+      const result = await store.append(
         SIGNING_KEYS_STREAM,
         [keyPublication(key, null, 'first start', { actor: ENGINE_ACTOR, occurredAt }, 'genesis')],
         { expectedRevision: events.length - 1 },
       );
-      return { published: true };
+      // A duplicate: another instance published this very key first (the event id derives from the key id).
+      return { published: !result.duplicate };
     } catch (error) {
       // Another instance published its key first: look again (the same key is then found, another refuses).
       if (attempt >= 2 || (error as Error).name !== 'ConcurrencyError') throw error;
