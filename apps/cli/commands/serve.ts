@@ -16,6 +16,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   console.log(`U4SSC governance engine listening on http://localhost:${port} (${where})`);
   console.log(`  web:       http://localhost:${port}/${config.devSignIn ? '   (development sign-in on: anyone reaching this port can act as anyone)' : ''}`);
   console.log(`  API docs:  http://localhost:${port}/docs`);
+  if (stores.signingKey) console.log(`  signing:   key ${stores.signingKey.keyId}, fingerprint ${stores.signingKey.info.fingerprint} (u4ssc keys list)`);
   if (!config.jwksUrl) {
     console.log('  a token:   npx u4ssc token --sub YOUR-ID --role secretariat   (roles: secretariat, partner --org ID, participant, auditor)');
   }
