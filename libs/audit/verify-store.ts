@@ -2,7 +2,7 @@ import { verifyLog, type Anchor, type VerifyReport } from '../envelope/index.js'
 import { readAllEvents, type EventStore } from '../event-store/index.js';
 import { machineLegality } from './machine-legality.js';
 import { PROCESS_REGISTRY, type ProcessRegistry } from './process-registry.js';
-import { keySummaries, readKeyRing, type KeySummary } from '../signing/index.js';
+import { keySummaries, readKeyRing, sealedCheck, type KeySummary } from '../signing/index.js';
 
 export interface AuditReport extends VerifyReport {
   /** The machines the checked events were replayed through, with their event counts. */
@@ -22,10 +22,11 @@ export async function verifyStore(
   // Read before the walk, so a key revoked late still applies to what it signed earlier.
   const ring = await readKeyRing(store, options.trustKeys);
   const legality = machineLegality(options.registry ?? PROCESS_REGISTRY);
+  const sealed = sealedCheck(ring);
   const report = await verifyLog(readAllEvents(store, { pageSize: 5000 }), {
-    anchors: options.anchors,
+    anchors: [...(options.anchors ?? []), ...sealed.anchors],
     legality: legality.check,
-    signatures: ring,
+    signatures: sealed.signatures,
   });
   return { ...report, machines: legality.machines(), keys: keySummaries(ring) };
 }

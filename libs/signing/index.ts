@@ -3,3 +3,4 @@ export * from './key-events.js';
 export * from './key-ring.js';
 export * from './key-publication.js';
 export * from './signing-keys.process.js';
+export * from './sealed-check.js';

@@ -25,6 +25,11 @@ export interface SigningKeyPublishedData {
   endorsedBy: string | null;
   /** Why: first start, rotation, a lost or leaked key. */
   reason: string;
+  /**
+   * The log's first key only, when events were stored before it (a log written before signing began): the anchor
+   * of those unsigned events, sealed under the key, so that none can be added among them later (`verify` checks it).
+   */
+  legacyAnchor?: string | null;
 }
 
 export interface SigningKeyRevokedData {

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { verifyLog } from '../envelope/index.js';
 import { SqliteEventStore } from '../event-store/index.js';
 import { testEvents } from '../event-store/contract/test-events.js';
 import { SIGNING_KEYS_STREAM } from './key-events.js';
@@ -39,6 +40,7 @@ describe('key publication at start', () => {
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ type: 'SigningKeyPublished', data: { keyId: key.keyId, endorsedBy: null, reason: 'first start' }, signature: { keyId: key.keyId } });
     expect(KeyRing.build(events).key(key.keyId)!.trust).toBe('genesis');
+    expect(events[0]!.data).not.toHaveProperty('legacyAnchor');
   });
 
   it('publishes the first key after a legacy, unsigned history, which stays legacy', async () => {
@@ -49,6 +51,10 @@ describe('key publication at start', () => {
     await ensureKeyPublished(open(key), key, at);
     const ring = KeyRing.build(await legacy.readStream(SIGNING_KEYS_STREAM));
     expect(ring.signedFrom).toBe(3);
+    // The unsigned past is sealed under the key: the anchor of its two events.
+    const before = await verifyLog(await legacy.readStream('s'));
+    expect(ring.legacyAnchor).toBe(before.anchor);
+    expect(ring.legacyAnchor).toMatch(/^u4ssc-anchor:2:/);
     expect((await legacy.readStream('s')).map((event) => ring.checkEvent(event))).toEqual([{ ok: true, legacy: true }, { ok: true, legacy: true }]);
   });
 

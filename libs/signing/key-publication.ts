@@ -1,4 +1,5 @@
-import type { Actor, NewEvent } from '../envelope/index.js';
+import { verifyLog, type Actor, type NewEvent } from '../envelope/index.js';
+import { readAllEvents } from '../event-store/read-all-events.js';
 import type { EventStore } from '../event-store/port.js';
 import { ConflictError, InvalidCommandError, NotFoundError } from '../errors/index.js';
 import { derivedId } from '../kernel/ids.js';
@@ -72,9 +73,10 @@ export async function ensureKeyPublished(
       );
     }
     try {
+      const legacyAnchor = (await store.headPosition()) > 0 ? await anchorOf(store) : undefined;
       const result = await store.append(
         SIGNING_KEYS_STREAM,
-        [keyPublication(key, null, 'first start', { actor: ENGINE_ACTOR, occurredAt }, 'genesis')],
+        [keyPublication(key, null, 'first start', { actor: ENGINE_ACTOR, occurredAt }, 'genesis', legacyAnchor)],
         { expectedRevision: events.length - 1 },
       );
       // A duplicate: another instance published this very key first (the event id derives from the key id).
@@ -153,6 +155,15 @@ export function keyRevocation(keyId: string, fromPosition: number, reason: strin
   return { id: derivedId('event', SIGNING_KEYS_STREAM, commandId, 0), type: SIGNING_KEY_REVOKED, data, metadata: metadataFor(commandId, context) };
 }
 
+/**
+ * The anchor of the unsigned log the first key is published after; null when that log does not verify (the fault
+ * stays for `verify` to name; the key is published all the same, so that what follows is signed).
+ */
+async function anchorOf(store: EventStore): Promise<string | null> {
+  const report = await verifyLog(readAllEvents(store, { pageSize: 5000 }));
+  return report.anchor;
+}
+
 /** Start-up refused: the configured key may not sign this log. */
 export class SigningKeyUnusableError extends Error {
   override readonly name = 'SigningKeyUnusableError';
@@ -165,6 +176,7 @@ export function keyPublication(
   reason: string,
   context: KeyEventContext,
   how: 'genesis' | 'rotate' | 'adopt' = 'rotate',
+  legacyAnchor?: string | null,
 ): NewEvent<SigningKeyPublishedData> {
   const { keyId, publicKey, fingerprint } = key.info;
   const data: SigningKeyPublishedData = {
@@ -175,6 +187,7 @@ export function keyPublication(
     proof: key.sign('key-proof', keyProofBody(keyId, publicKey)),
     endorsedBy,
     reason,
+    ...(legacyAnchor !== undefined && { legacyAnchor }),
   };
   // Derived from the key id: a key is published once, whoever tries (several instances at first start).
   const commandId = derivedId('signing-key-published', keyId, how === 'genesis' ? 'genesis' : 'later');

@@ -74,6 +74,7 @@ export class KeyRing {
   readonly problems: KeyEventProblem[] = [];
   private readonly problemByEvent = new Map<string, string>();
   private firstPublication: number | undefined;
+  private readonly legacyAnchors = new Map<string, string>();
 
   private constructor() {}
 
@@ -94,6 +95,15 @@ export class KeyRing {
 
   key(keyId: string): KeyRecord | undefined {
     return this.records.get(keyId);
+  }
+
+  /**
+   * The anchor the log's first key sealed over the unsigned events before it (key-events.ts), when that key is
+   * trusted (genesis or pinned): verify checks it like a published anchor.
+   */
+  get legacyAnchor(): string | undefined {
+    const first = this.firstPublication === undefined ? undefined : this.keys().find((key) => key.publishedAt === this.firstPublication);
+    return first && first.trust !== 'untrusted' ? this.legacyAnchors.get(first.keyId) : undefined;
   }
 
   /** Position of the first key publication; undefined for a log that has never been signed. */
@@ -208,6 +218,7 @@ export class KeyRing {
       return undefined;
     }
     this.verifiers.set(data.keyId, key);
+    if (typeof data.legacyAnchor === 'string') this.legacyAnchors.set(data.keyId, data.legacyAnchor);
     // A placeholder until evaluate(): it marks the key as seen for the duplicate check above.
     this.records.set(data.keyId, { ...key.info, publishedAt: event.position, endorsedBy: data.endorsedBy ?? null, reason: String(data.reason ?? ''), trust: 'untrusted', untrustedBecause: 'not evaluated' });
     return { event, data, key };

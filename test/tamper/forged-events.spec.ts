@@ -10,7 +10,7 @@ import { normaliseEvent } from '../../libs/event-store/append-rules.js';
 import { readAllEvents, SqliteEventStore, type EventStore } from '../../libs/event-store/index.js';
 import { PostgresEventStore } from '../../libs/event-store/postgres/index.js';
 import { describePostgres, freshSchema, type FreshSchema } from '../../libs/event-store/postgres/test-database.js';
-import { ENGINE_ACTOR, keyPublication, revokeKey, rotateKey, SIGNING_KEYS_STREAM, SigningKey } from '../../libs/signing/index.js';
+import { ENGINE_ACTOR, ensureKeyPublished, keyPublication, readKeyRing, revokeKey, rotateKey, SIGNING_KEYS_STREAM, SigningKey } from '../../libs/signing/index.js';
 import { startApi } from '../support/api-harness.js';
 import { ANNEX_II, bearer, inDays, openBallot, registerPartners, representativeOf } from '../support/ballots.js';
 import { assertBuilt, runCli } from '../support/cli.js';
@@ -193,3 +193,56 @@ async function withStore<T>(open: () => Promise<EventStore>, work: (store: Event
 
 forgedEventsSuite('SQLite', sqliteTarget);
 describePostgres('forged events on PostgreSQL', () => forgedEventsSuite('PostgreSQL', postgresTarget));
+
+/**
+ * A log written before signing began, on PostgreSQL, where positions have gaps: an event slipped in among the
+ * unsigned ones (a position below the first key's publication) needs no signature, but it changes the ledger the
+ * first key sealed over them.
+ */
+describePostgres('an unsigned event slipped in before signing began (PostgreSQL)', () => {
+  let schema: FreshSchema;
+  beforeEach(async () => {
+    schema = await freshSchema('legacy_forged');
+  });
+  afterEach(() => schema.drop());
+
+  it('is named through the anchor the first key sealed over the unsigned past', async () => {
+    const open = (signer?: EventSigner) => PostgresEventStore.open({ connectionString: schema.url, schema: schema.schema, ...(signer && { signer }) });
+    const [legacy] = await withStore(() => open(), async (store) => (await store.append('partner-ITU', [normaliseEvent(partnerRegistered('ITU'))], { expectedRevision: 'no-stream' })).events);
+    const key = SigningKey.generate();
+    await withStore(() => open(key), (store) => ensureKeyPublished(store, key, new Date().toISOString()));
+    expect(await withStore(() => open(), (store) => verifyStore(store))).toMatchObject({ ok: true, signatures: { legacyUnsigned: 1, signed: 1 } });
+
+    // Revision 1 of the unsigned stream, at the free position right after revision 0: before the key's publication.
+    const withdrawal: NewEvent = { ...partnerRegistered('ITU'), id: randomUUID(), type: 'PartnerWithdrawn', data: { partnerId: 'ITU', reason: 'forged' } };
+    const [forged] = chainEvents('partner-ITU', 0, legacy!.hash, [normaliseEvent(withdrawal)]);
+    const client = new pg.Client({ connectionString: schema.url });
+    await client.connect();
+    try {
+      const table = `${pg.escapeIdentifier(schema.schema)}.events`;
+      await client.query(`ALTER TABLE ${table} DISABLE TRIGGER ALL`);
+      await client.query(
+        `INSERT INTO ${table} (position, transaction_id, id, stream, revision, type, data, metadata, prev_hash, hash)
+         VALUES ($1::bigint + 1, (($1::bigint) >> 16)::text::xid8, $2, 'partner-ITU', 1, 'PartnerWithdrawn', $3::json, $4::json, $5, $6)`,
+        [legacy!.position, forged!.id, JSON.stringify(forged!.data), JSON.stringify(forged!.metadata), forged!.prevHash, forged!.hash],
+      );
+    } finally {
+      await client.end();
+    }
+    // Without the seal the slipped-in event would pass: chained, legal, and older than signing.
+    const unsealed = await withStore(() => open(), async (store) => verifyLog(readAllEvents(store), { signatures: await readKeyRing(store) }));
+    expect(unsealed).toMatchObject({ ok: true, signatures: { legacyUnsigned: 2, signed: 1 } });
+    const report = await withStore(() => open(), (store) => verifyStore(store));
+    expect(report).toMatchObject({ ok: false, fault: { kind: 'signature', eventId: forged!.id, detail: expect.stringMatching(/an unsigned event beyond the 1 the log's first key sealed/) } });
+  }, 60_000);
+});
+
+function partnerRegistered(partnerId: string): NewEvent {
+  const commandId = randomUUID();
+  return {
+    id: randomUUID(),
+    type: 'PartnerRegistered',
+    data: { partnerId, name: partnerId, entityType: 'specialized-agency', intentReference: 'test', intentExpressedOn: '2025-12-01' },
+    metadata: { actor: { id: 'sec-1', role: 'secretariat' }, commandId, correlationId: commandId, causationId: commandId, occurredAt: '2026-01-01T00:00:00.000Z', machine: { id: 'partner', version: 1 }, torVersion: 'U4SSC-ToR-2023', clauses: ['¶12'] },
+  };
+}

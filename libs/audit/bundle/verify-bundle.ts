@@ -6,7 +6,7 @@ import { machineLegality } from '../machine-legality.js';
 import { PROCESS_REGISTRY, type ProcessRegistry } from '../process-registry.js';
 import type { AuditReport } from '../verify-store.js';
 import { BUNDLE_FORMAT, eventLine, sealOf, type BundleManifest } from './manifest.js';
-import { KeyRing, keySummaries, SIGNING_KEYS_STREAM } from '../../signing/index.js';
+import { KeyRing, keySummaries, sealedCheck, SIGNING_KEYS_STREAM } from '../../signing/index.js';
 
 export interface BundleProblem {
   /** What was checked: format, seal, digest, counts, positions, anchor, scope, machines. */
@@ -93,7 +93,14 @@ export async function verifyBundle(
   const starts = new Map(manifest.starts.map(({ stream, revision, hash }) => [stream, { revision, hash }]));
   const keyEvents = Array.isArray(manifest.keyEvents) ? manifest.keyEvents : undefined;
   const ring = keyEvents && KeyRing.build(keyEvents, { trusted: options.trustKeys });
-  const report = await verifyLog(events(), { anchors: options.anchors, legality: legality.check, starts, ...(ring && { signatures: ring }) });
+  // A whole-log bundle holds the unsigned events the first key sealed: their anchor and count are checked too.
+  const sealed = ring && !partial ? sealedCheck(ring) : undefined;
+  const report = await verifyLog(events(), {
+    anchors: [...(options.anchors ?? []), ...(sealed?.anchors ?? [])],
+    legality: legality.check,
+    starts,
+    ...(ring && { signatures: sealed?.signatures ?? ring }),
+  });
   const log: AuditReport = { ...report, machines: legality.machines(), ...(ring && { keys: keySummaries(ring) }) };
   const notChecked = partial ? [`ledger: ${manifest.checkable.ledger}`] : [];
   if (!ring) notChecked.push('signatures: the bundle carries no key events (exported before events were signed)');
