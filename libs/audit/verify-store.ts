@@ -1,25 +1,33 @@
 import { verifyLog, type Anchor, type VerifyReport } from '../envelope/index.js';
-import { readAllEvents, type EventStore } from '../event-store/index.js';
+import { readAllEvents, type EventStore, type LogCensus } from '../event-store/index.js';
+import { CensusTally } from './census-check.js';
 import { machineLegality } from './machine-legality.js';
 import { PROCESS_REGISTRY, type ProcessRegistry } from './process-registry.js';
 
 export interface AuditReport extends VerifyReport {
   /** The machines the checked events were replayed through, with their event counts. */
   machines: { id: string; version: number; events: number }[];
+  /** What the database held when the check began, counted by the database itself (absent for a bundle). */
+  census?: LogCensus;
 }
 
 /**
  * The whole check of a store's log: bytes (hash, chain, revision, position), the ledger against any published
- * anchors, and every event replayed through its stream's pinned machine.
+ * anchors, every event replayed through its stream's pinned machine, and the table's own count of its rows
+ * against what the walk was given (so a hidden or held-back event is a fault, never a shorter OK).
  */
 export async function verifyStore(
   store: EventStore,
   options: { anchors?: readonly Anchor[]; registry?: ProcessRegistry } = {},
 ): Promise<AuditReport> {
   const legality = machineLegality(options.registry ?? PROCESS_REGISTRY);
-  const report = await verifyLog(readAllEvents(store, { pageSize: 5000 }), {
+  // Taken before the walk: events appended while it runs are simply checked too, never counted as missing.
+  const tally = new CensusTally(await store.census());
+  const report = await verifyLog(tally.count(readAllEvents(store, { pageSize: 5000 })), {
     anchors: options.anchors,
     legality: legality.check,
   });
-  return { ...report, machines: legality.machines() };
+  const missing = report.ok ? tally.fault() : null;
+  const checked = missing ? { ...report, ok: false, anchor: null, fault: missing } : report;
+  return { ...checked, machines: legality.machines(), census: tally.census };
 }

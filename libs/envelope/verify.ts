@@ -2,7 +2,11 @@ import { GENESIS_HASH, eventHash, plainEventHash } from './hash-chain.js';
 import type { StoredEvent } from './envelope.js';
 import { anchorText, formatAnchor, LedgerWalk, type Anchor } from './ledger.js';
 
-export type FaultKind = 'hash' | 'chain' | 'revision' | 'position' | 'machine' | 'anchor';
+/**
+ * `hidden`: the table holds events the walk was never given (a position no reader reaches); `visibility`: events
+ * committed before the check began are still held back from readers by another transaction (PostgreSQL).
+ */
+export type FaultKind = 'hash' | 'chain' | 'revision' | 'position' | 'machine' | 'anchor' | 'hidden' | 'visibility';
 
 export interface VerifyFault {
   kind: FaultKind;

@@ -62,6 +62,8 @@ export interface LogCensus {
   heldBack: number;
   /** When `heldBack` > 0: which transaction holds the horizon (pid, database, since when), for the operator. */
   horizonHeldBy?: string;
+  /** The first row `readAll` can never deliver (lowest position), to name in a fault. */
+  firstUnreachable?: { position: number; stream: string; revision: number; id: string };
 }
 
 export type EventHandler = (event: StoredEvent) => void | Promise<void>;

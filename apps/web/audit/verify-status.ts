@@ -10,6 +10,8 @@ const CHECK_OF: Record<FaultKind, 'chain' | 'ledger' | 'machine'> = {
   position: 'chain',
   anchor: 'ledger',
   machine: 'machine',
+  hidden: 'chain',
+  visibility: 'chain',
 };
 
 const FAULT_WORDS: Record<FaultKind, string> = {
@@ -19,6 +21,8 @@ const FAULT_WORDS: Record<FaultKind, string> = {
   position: 'the global positions are not increasing: the log was reordered',
   anchor: 'a published anchor no longer matches the log up to its event: the record before it was changed',
   machine: 'an event is not a step its process’s pinned machine allows from the state before it',
+  hidden: 'the database holds events no reader of the log is given: they were inserted behind the engine’s back',
+  visibility: 'events committed before the check began are still held back from readers by another transaction: the check covered fewer events than the log holds',
 };
 
 const ANCHOR_WORDS: Record<AnchorCheck['status'], { text: string; badge: 'ok' | 'bad' | 'warn' }> = {

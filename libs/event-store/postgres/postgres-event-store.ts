@@ -284,7 +284,16 @@ export class PostgresEventStore implements EventStore {
     const row = rows[0];
     if (!row) return { rows: 0, highestPosition: 0, unreachable: 0, heldBack: 0 };
     const heldBack = Number(row.held_back);
+    const unreachable = Number(row.unreachable);
+    const first = unreachable
+      ? (
+          await this.pool.query<{ position: string; stream: string; revision: string; id: string }>(
+            `SELECT position::text, stream, revision::text, id FROM ${this.table} WHERE position <= 0 ORDER BY position LIMIT 1`,
+          )
+        ).rows[0]
+      : undefined;
     return {
+      ...(first ? { firstUnreachable: { position: Number(first.position), stream: first.stream, revision: Number(first.revision), id: first.id } } : {}),
       rows: Number(row.rows),
       highestPosition: toPosition(row.highest),
       unreachable: Number(row.unreachable),

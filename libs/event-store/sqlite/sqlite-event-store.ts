@@ -173,7 +173,12 @@ export class SqliteEventStore implements EventStore {
         'SELECT count(*) AS rows, COALESCE(MAX(position), 0) AS highest, count(*) FILTER (WHERE position <= 0) AS unreachable FROM events',
       )
       .get()!;
-    return { rows: row.rows, highestPosition: row.highest, unreachable: row.unreachable, heldBack: 0 };
+    const first = row.unreachable
+      ? this.db.prepare<[], { position: number; stream: string; revision: number; id: string }>(
+          'SELECT position, stream, revision, id FROM events WHERE position <= 0 ORDER BY position LIMIT 1',
+        ).get()
+      : undefined;
+    return { rows: row.rows, highestPosition: row.highest, unreachable: row.unreachable, heldBack: 0, ...(first ? { firstUnreachable: first } : {}) };
   }
 
   subscribe(handler: EventHandler, options: SubscribeOptions = {}): Subscription {
