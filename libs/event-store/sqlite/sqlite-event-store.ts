@@ -34,8 +34,13 @@ export interface SqliteEventStoreOptions {
  * position can never pass an event that commits later with a smaller position (the port's "never skips" rule).
  * UNIQUE(stream, revision) is also the index by stream: its leading column serves every per-stream query.
  * The triggers make immutability a property of the file, not of this class: any connection is refused.
+ * Positions are issued by the store alone (see docs/integrity.md): readers page by position > 0, so a row the
+ * sequence did not issue (at 0 or below, below the head, or above the next free position) is refused, by an AFTER
+ * trigger because a BEFORE trigger sees NEW.position as -1 both for an auto-assigned position and an explicit -1.
+ * A refused row is undone with its statement; the next append still gets the next position.
  * INSERT OR REPLACE needs its own trigger: the row it deletes does not fire DELETE triggers (unless a connection
- * turns recursive_triggers on), so it would otherwise rewrite an event in place.
+ * turns recursive_triggers on), so it would otherwise rewrite an event in place. It checks the position only when
+ * one was given (above 0): a check of -1 against a stray row at -1 refused every later append.
  */
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -54,12 +59,20 @@ CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
 BEGIN SELECT RAISE(ABORT, 'events are immutable: UPDATE is refused'); END;
 CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, 'events are immutable: DELETE is refused'); END;
-CREATE TRIGGER IF NOT EXISTS events_no_replace BEFORE INSERT ON events
-WHEN EXISTS (
-  SELECT 1 FROM events
-  WHERE position = NEW.position OR id = NEW.id OR (stream = NEW.stream AND revision = NEW.revision)
-)
+DROP TRIGGER IF EXISTS events_no_replace;
+CREATE TRIGGER IF NOT EXISTS events_no_overwrite BEFORE INSERT ON events
+WHEN EXISTS (SELECT 1 FROM events WHERE id = NEW.id)
+  OR EXISTS (SELECT 1 FROM events WHERE stream = NEW.stream AND revision = NEW.revision)
+  OR (NEW.position > 0 AND EXISTS (SELECT 1 FROM events WHERE position = NEW.position))
 BEGIN SELECT RAISE(ABORT, 'events are immutable: REPLACE is refused'); END;
+CREATE TRIGGER IF NOT EXISTS events_position_issued AFTER INSERT ON events
+WHEN NEW.position <= 0
+  OR EXISTS (SELECT 1 FROM events WHERE position > NEW.position)
+  OR NEW.position <> 1 + max(
+    COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0),
+    COALESCE((SELECT position FROM events WHERE position < NEW.position ORDER BY position DESC LIMIT 1), 0)
+  )
+BEGIN SELECT RAISE(ABORT, 'event positions are issued by the store: a row with its own position is refused'); END;
 `;
 
 interface EventRow {
