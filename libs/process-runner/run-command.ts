@@ -1,6 +1,6 @@
 import type { Actor, NewEvent, StoredEvent } from '../envelope/index.js';
-import { ConflictError, CommandRejectedError } from '../errors/index.js';
-import { ConcurrencyError, DuplicateEventIdError, type EventStore } from '../event-store/index.js';
+import { ConflictError, CommandRejectedError, StoreUnavailableError } from '../errors/index.js';
+import { ConcurrencyError, DuplicateEventIdError, StoreBusyError, type EventStore } from '../event-store/index.js';
 import type { Clock } from '../kernel/clock.js';
 import { derivedId } from '../kernel/ids.js';
 import { clausesFor } from '../../state-machines/tools/clauses.js';
@@ -23,8 +23,9 @@ export interface RunnerDeps {
   store: EventStore;
   clock: Clock;
   /**
-   * Attempts when a concurrent writer moves the stream between read and append; default 20. Within one API
-   * process commands on a stream queue (ProcessCommands), so the races left come from other processes.
+   * Attempts when a concurrent writer moves the stream between read and append, or holds the store's lock past its
+   * busy timeout; default 20. Within one API process commands on a stream queue (ProcessCommands), so the races
+   * left come from other processes.
    */
   maxAttempts?: number;
   /** Start from the stream's latest snapshot and write new ones (resume.ts); without it, every command folds the
@@ -81,8 +82,16 @@ export async function runCommand(
       }
       return { stream, events: result.events, state: next, duplicate: result.duplicate };
     } catch (error) {
-      const raced = error instanceof ConcurrencyError || error instanceof DuplicateEventIdError;
+      // A busy store wrote nothing: like a lost race, it is decided and appended again.
+      const busy = error instanceof StoreBusyError;
+      const raced = busy || error instanceof ConcurrencyError || error instanceof DuplicateEventIdError;
       if (!raced) throw error;
+      if (attempt >= maxAttempts && busy) {
+        throw new StoreUnavailableError(
+          `the store stayed busy with other writers through ${attempt} attempts and took nothing from this command; retry`,
+          { stream },
+        );
+      }
       if (attempt >= maxAttempts) {
         throw new ConflictError(
           `stream "${stream}" kept changing while the command was decided (${attempt} attempts); try again`,

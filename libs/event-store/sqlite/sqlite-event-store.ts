@@ -1,5 +1,7 @@
 import Database from 'better-sqlite3';
 import { openSqliteDatabase } from './open-database.js';
+import { sqliteBusyCode } from './busy.js';
+import { StoreBusyError } from '../errors.js';
 import { chainEvents, GENESIS_HASH, storedText, type NewEvent, type StoredEvent } from '../../envelope/index.js';
 import {
   checkExpectedRevision,
@@ -149,7 +151,13 @@ export class SqliteEventStore implements EventStore {
   }
 
   async append(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
-    const result = this.appendTx.immediate(stream, events.map(normaliseEvent), options);
+    let result: AppendResult;
+    try {
+      result = this.appendTx.immediate(stream, events.map(normaliseEvent), options);
+    } catch (error) {
+      const busy = sqliteBusyCode(error);
+      throw busy ? new StoreBusyError(stream, busy, { cause: error }) : error;
+    }
     if (!result.duplicate && result.events.length > 0) this.subscriptions.notify();
     return result;
   }
