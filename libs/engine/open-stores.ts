@@ -16,6 +16,8 @@ import { PostgresLeadership } from './leadership/postgres-leadership.js';
 export interface StoreSettings {
   store: 'sqlite' | 'postgres' | 'eventstoredb' | 'memory';
   sqliteFile: string;
+  /** How long a SQLite connection waits for another's write lock (U4SSC_SQLITE_BUSY_TIMEOUT_MS); default 5000 ms. */
+  sqliteBusyTimeoutMs?: number;
   databaseUrl?: string;
   /** PostgreSQL schema for the events and read models; default `public`. */
   databaseSchema?: string;
@@ -53,10 +55,11 @@ export async function openStores(settings: StoreSettings): Promise<Stores> {
       };
     case 'sqlite': {
       mkdirSync(dirname(settings.sqliteFile), { recursive: true });
+      const sqlite = sqliteOptions(settings);
       return {
-        events: SqliteEventStore.open(settings.sqliteFile),
-        readModels: SqliteReadModelStore.open(settings.sqliteFile),
-        snapshots: SqliteSnapshotStore.open(settings.sqliteFile),
+        events: SqliteEventStore.open(settings.sqliteFile, sqlite),
+        readModels: SqliteReadModelStore.open(settings.sqliteFile, sqlite),
+        snapshots: SqliteSnapshotStore.open(settings.sqliteFile, sqlite),
         snapshotEvery,
         leadership: new SoleLeadership(),
       };
@@ -90,11 +93,11 @@ export async function openStores(settings: StoreSettings): Promise<Stores> {
       let readModels: SqliteReadModelStore | undefined;
       try {
         mkdirSync(dirname(settings.sqliteFile), { recursive: true });
-        readModels = SqliteReadModelStore.open(settings.sqliteFile);
+        readModels = SqliteReadModelStore.open(settings.sqliteFile, sqliteOptions(settings));
         return {
           events,
           readModels,
-          snapshots: SqliteSnapshotStore.open(settings.sqliteFile),
+          snapshots: SqliteSnapshotStore.open(settings.sqliteFile, sqliteOptions(settings)),
           snapshotEvery,
           leadership: new SoleLeadership(),
         };
@@ -104,6 +107,10 @@ export async function openStores(settings: StoreSettings): Promise<Stores> {
       }
     }
   }
+}
+
+function sqliteOptions(settings: StoreSettings): { busyTimeoutMs?: number } {
+  return settings.sqliteBusyTimeoutMs === undefined ? {} : { busyTimeoutMs: settings.sqliteBusyTimeoutMs };
 }
 
 export async function closeStores(stores: Stores): Promise<void> {
