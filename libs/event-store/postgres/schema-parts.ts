@@ -73,18 +73,19 @@ export class SchemaNotReadyError extends Error {
  * `u4ssc schema` as the owner.
  */
 export async function ensureSchema(pool: pg.Pool, schema: string, parts: readonly SchemaPart[]): Promise<void> {
-  const stale = await staleParts(pool, schema, parts);
-  if (stale.length === 0) return;
+  let stale: readonly SchemaPart[] = parts;
   try {
-    await applySchema(pool, schema, stale);
+    stale = await staleParts(pool, schema, parts);
+    if (stale.length > 0) await applySchema(pool, schema, stale);
   } catch (error) {
     if (!(error instanceof pg.DatabaseError) || error.code !== INSUFFICIENT_PRIVILEGE) throw error;
     const { rows } = await pool.query<{ role: string }>('SELECT current_user AS role');
     const role = rows[0]?.role ?? 'this role';
     throw new SchemaNotReadyError(
-      `the PostgreSQL schema "${schema}" is missing or outdated for ${stale.map((part) => part.name).join(', ')}, ` +
-        `and role "${role}" may not change it (${error.message}): run \`u4ssc schema --grant ${role}\` once as the ` +
-        `schema's owner (same U4SSC_DATABASE_SCHEMA, the owner's U4SSC_DATABASE_URL), then start again`,
+      `role "${role}" cannot open the PostgreSQL schema "${schema}" (${error.message}): ` +
+        `${stale.map((part) => part.name).join(', ')} missing, outdated or not granted to it. Run ` +
+        `\`u4ssc schema --grant ${role}\` once as the schema's owner (the same U4SSC_DATABASE_SCHEMA, the owner's ` +
+        `U4SSC_DATABASE_URL), then start again`,
     );
   }
 }
