@@ -94,7 +94,7 @@ const sqliteBackend = (): Backend => {
 
 const postgresBackend = async (): Promise<Backend> => {
   const schema: FreshSchema = await freshSchema('snapshot_race');
-  const options = { connectionString: postgresTestUrl(), schema: schema.schema };
+  const options = { connectionString: schema.url, schema: schema.schema };
   return {
     open: async () => ({ events: await PostgresEventStore.open(options), snapshots: await PostgresSnapshotStore.open(options) }),
     dispose: () => schema.drop(),

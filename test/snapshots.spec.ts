@@ -194,8 +194,8 @@ describe('snapshots on logs of every process', () => {
     let snapshots: PostgresSnapshotStore;
     beforeAll(async () => {
       schema = await freshSchema('snapshots');
-      events = await PostgresEventStore.open({ connectionString: postgresTestUrl(), schema: schema.schema });
-      snapshots = await PostgresSnapshotStore.open({ connectionString: postgresTestUrl(), schema: schema.schema });
+      events = await PostgresEventStore.open({ connectionString: schema.url, schema: schema.schema });
+      snapshots = await PostgresSnapshotStore.open({ connectionString: schema.url, schema: schema.schema });
       const source = SqliteEventStore.open(file);
       try {
         await copyLog(source, events);

@@ -1,5 +1,6 @@
 import pg from 'pg';
-import { openPool, withSchemaDdl } from '../../event-store/postgres/open-pool.js';
+import { openPool } from '../../event-store/postgres/open-pool.js';
+import { ensureSchema, type DdlClient, type SchemaPart } from '../../event-store/postgres/schema-parts.js';
 import type { ProcessSnapshot, SnapshotStore } from '../port.js';
 
 export interface PostgresSnapshotStoreOptions {
@@ -41,7 +42,7 @@ export class PostgresSnapshotStore implements SnapshotStore {
 
   static async open(options: PostgresSnapshotStoreOptions): Promise<PostgresSnapshotStore> {
     const schema = options.schema ?? 'public';
-    const pool = await openPool(options.connectionString, options.poolSize ?? 4, (ready) => createTable(ready, schema));
+    const pool = await openPool(options.connectionString, options.poolSize ?? 4, (ready) => ensureSchema(ready, schema, [SNAPSHOTS_SCHEMA]));
     return new PostgresSnapshotStore(pool, schema);
   }
 
@@ -102,8 +103,9 @@ export class PostgresSnapshotStore implements SnapshotStore {
 }
 
 /** `state` is text, not json: the store keeps the runner's text as written and never parses it. */
-async function createTable(pool: pg.Pool, schema: string): Promise<void> {
-  await withSchemaDdl(pool, schema, async (client, s) => {
+export const SNAPSHOTS_SCHEMA: SchemaPart = {
+  name: 'snapshots',
+  async ddl(client: DdlClient, s: string): Promise<void> {
     await client.query(`
       CREATE UNLOGGED TABLE IF NOT EXISTS ${s}.snapshots (
         stream          text    NOT NULL,
@@ -115,5 +117,5 @@ async function createTable(pool: pg.Pool, schema: string): Promise<void> {
         state           text    NOT NULL,
         PRIMARY KEY (stream, machine_id, format, machine_version)
       )`);
-  });
-}
+  },
+};
