@@ -2,7 +2,8 @@ import { GENESIS_HASH, eventHash, plainEventHash } from './hash-chain.js';
 import type { StoredEvent } from './envelope.js';
 import { anchorText, formatAnchor, LedgerWalk, type Anchor } from './ledger.js';
 
-export type FaultKind = 'hash' | 'chain' | 'revision' | 'position' | 'machine' | 'anchor';
+/** `grounds`: an event cites a fact (metadata.grounds) the log does not hold as cited (libs/audit/grounds-check.ts). */
+export type FaultKind = 'hash' | 'chain' | 'revision' | 'position' | 'machine' | 'anchor' | 'grounds';
 
 export interface VerifyFault {
   kind: FaultKind;

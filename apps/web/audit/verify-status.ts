@@ -10,6 +10,7 @@ const CHECK_OF: Record<FaultKind, 'chain' | 'ledger' | 'machine'> = {
   position: 'chain',
   anchor: 'ledger',
   machine: 'machine',
+  grounds: 'machine',
 };
 
 const FAULT_WORDS: Record<FaultKind, string> = {
@@ -19,6 +20,7 @@ const FAULT_WORDS: Record<FaultKind, string> = {
   position: 'the global positions are not increasing: the log was reordered',
   anchor: 'a published anchor no longer matches the log up to its event: the record before it was changed',
   machine: 'an event is not a step its process’s pinned machine allows from the state before it',
+  grounds: 'an event cites a recorded fact (a ballot’s outcome, a Partner’s registration) that the log does not hold as cited',
 };
 
 const ANCHOR_WORDS: Record<AnchorCheck['status'], { text: string; badge: 'ok' | 'bad' | 'warn' }> = {
