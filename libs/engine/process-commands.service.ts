@@ -13,6 +13,7 @@ import {
   type LoadedProcess,
   type ProcessDefinition,
   type RunnerSnapshots,
+  type StreamFacts,
 } from '../process-runner/index.js';
 import { Projector } from '../projections/index.js';
 import { EventAppended } from './event-appended.js';
@@ -24,9 +25,9 @@ export const RUNNER_SNAPSHOTS = Symbol('RUNNER_SNAPSHOTS');
 /** How long a command's answer waits for the read models to include its events (read-your-writes). */
 const READ_YOUR_WRITES_MS = 2000;
 
-/** The process runner as a Nest service: every command handler goes through `run`. */
+/** The process runner as a Nest service: every command handler goes through `run`, and reads its facts here. */
 @Injectable()
-export class ProcessCommands {
+export class ProcessCommands implements StreamFacts {
   private readonly streams = new KeyedLock();
 
   constructor(
@@ -53,6 +54,11 @@ export class ProcessCommands {
 
   load(definition: ProcessDefinition, stream: string, options?: LoadOptions): Promise<LoadedProcess> {
     return loadProcess(this.store, definition, stream, options);
+  }
+
+  /** Every stream with this prefix, from the log (the Partners, the seats): what handlers enumerate facts by. */
+  streamNames(prefix: string): Promise<string[]> {
+    return this.store.streamNames(prefix);
   }
 
   now(): Date {

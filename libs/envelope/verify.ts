@@ -4,9 +4,10 @@ import { anchorText, formatAnchor, LedgerWalk, type Anchor } from './ledger.js';
 
 /**
  * `hidden`: the table holds events the walk was never given (a position no reader reaches); `visibility`: events
- * committed before the check began are still held back from readers by another transaction (PostgreSQL).
+ * committed before the check began are still held back from readers by another transaction (PostgreSQL);
+ * `grounds`: an event cites a fact (metadata.grounds) the log does not hold as cited (libs/audit/grounds-check.ts).
  */
-export type FaultKind = 'hash' | 'chain' | 'revision' | 'position' | 'machine' | 'anchor' | 'hidden' | 'visibility';
+export type FaultKind = 'hash' | 'chain' | 'revision' | 'position' | 'machine' | 'anchor' | 'hidden' | 'visibility' | 'grounds';
 
 export interface VerifyFault {
   kind: FaultKind;

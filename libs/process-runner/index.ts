@@ -5,3 +5,4 @@ export * from './snapshot-state.js';
 export * from './resume.js';
 export * from './state-cache.js';
 export * from './run-command.js';
+export * from './stream-facts.js';

@@ -146,6 +146,7 @@ function placeDecisions(
       torVersion: definition.torVersion,
       clauses,
       ...(command.imported ? { imported: true } : {}),
+      ...(decision.grounds?.length ? { grounds: decision.grounds } : {}),
     };
     const machineEvent = machineEventOf({ type: decision.type, data: decision.data, metadata });
     const next = stepMachine(machine, snapshot, machineEvent);

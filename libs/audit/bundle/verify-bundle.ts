@@ -2,10 +2,14 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { canonicalJson, verifyLog, type Anchor, type StoredEvent } from '../../envelope/index.js';
+import { GroundsCheck, withGroundsChecked } from '../grounds-check.js';
 import { machineLegality } from '../machine-legality.js';
 import { PROCESS_REGISTRY, type ProcessRegistry } from '../process-registry.js';
 import type { AuditReport } from '../verify-store.js';
 import { BUNDLE_FORMAT, sealOf, type BundleManifest } from './manifest.js';
+
+/** Events of a bundle kept for the grounds check (a bundle may be larger than memory). */
+const GROUNDS_INDEX_CAP = 200_000;
 
 export interface BundleProblem {
   /** What was checked: format, seal, digest, counts, positions, anchor, scope, machines. */
@@ -88,10 +92,21 @@ export async function verifyBundle(
   };
   const legality = machineLegality(options.registry ?? PROCESS_REGISTRY);
   const starts = new Map(manifest.starts.map(({ stream, revision, hash }) => [stream, { revision, hash }]));
-  const report = await verifyLog(events(), { anchors: options.anchors, legality: legality.check, starts });
+  // The bundle's events by stream and revision, for the grounds that cite them; past the cap, grounds are unchecked.
+  const grounds = new GroundsCheck();
+  const held = new Map<string, StoredEvent>();
+  const keep = (event: StoredEvent) => {
+    if (held.size < GROUNDS_INDEX_CAP) held.set(`${event.revision}\u0000${event.stream}`, event);
+    grounds.observe(event);
+  };
+  const walked = await verifyLog(events(), { anchors: options.anchors, legality: (event) => legality.check(event) ?? (keep(event), null), starts });
+  const report = await withGroundsChecked(walked, grounds, async (stream, revision) =>
+    held.get(`${revision}\u0000${stream}`) ?? (partial || held.size >= GROUNDS_INDEX_CAP ? 'outside' : undefined),
+  );
   const log: AuditReport = { ...report, machines: legality.machines() };
   const notChecked = partial ? [`ledger: ${manifest.checkable.ledger}`] : [];
   const unchecked = legality.unchecked();
+  if (report.grounds.unchecked) notChecked.push(`grounds: ${report.grounds.unchecked} cited event(s) lie outside this bundle`);
   if (unchecked.length) notChecked.push(`machines: ${unchecked.length} stream(s) start mid-way (${unchecked.slice(0, 5).join(', ')}${unchecked.length > 5 ? ', …' : ''})`);
   if (seen.unreadable !== null) problem('format', `line ${seen.unreadable} is not a stored event in JSON`);
   if (!report.ok || seen.unreadable !== null) return answer(manifest, log, notChecked);

@@ -27,6 +27,7 @@ import type {
 } from '../port.js';
 import { LocalSubscriptions } from '../subscription.js';
 import { TailCache, type KnownTail } from './tail-cache.js';
+import { namesWithPrefix, prefixUpperBound } from '../stream-prefix.js';
 
 /**
  * Global order without skipping in-flight transactions.
@@ -132,6 +133,7 @@ export class PostgresEventStore implements EventStore {
   private readonly tails: TailCache;
   private readonly paths: AppendPathCounts = { fast: 0, fellBack: 0 };
   private closed = false;
+  private codePointOrder?: Promise<boolean>;
 
   private constructor(
     readonly pool: pg.Pool,
@@ -223,6 +225,44 @@ export class PostgresEventStore implements EventStore {
     if (!tail) return -1;
     this.tails.record(stream, Number(tail.revision), tail.hash);
     return Number(tail.revision);
+  }
+
+  /**
+   * A skip scan of UNIQUE(stream, revision) (a recursive query, one index probe per stream), bounded to the prefix's
+   * range when the column compares by code point ("C", "POSIX", "C.UTF-8"). Under a language collation names with a
+   * prefix need not be contiguous (punctuation is ignored at the first level), so every stream name is walked and
+   * the prefix filtered here: still one probe per stream, never a read of the events.
+   */
+  async streamNames(prefix: string): Promise<string[]> {
+    this.assertOpen();
+    this.codePointOrder ??= this.comparesByCodePoint();
+    const upper = (await this.codePointOrder) ? prefixUpperBound(prefix) : undefined;
+    const lower = (await this.codePointOrder) ? prefix : '';
+    const { rows } = await this.pool.query<{ stream: string }>(
+      `WITH RECURSIVE names(stream) AS (
+         SELECT (SELECT stream FROM ${this.table} WHERE stream >= $1 ORDER BY stream LIMIT 1)
+         UNION ALL
+         SELECT (SELECT e.stream FROM ${this.table} e WHERE e.stream > names.stream ORDER BY e.stream LIMIT 1)
+           FROM names WHERE names.stream IS NOT NULL AND ($2::text IS NULL OR names.stream < $2::text)
+       )
+       SELECT stream FROM names WHERE stream IS NOT NULL AND ($2::text IS NULL OR stream < $2::text)`,
+      [lower, upper ?? null],
+    );
+    return namesWithPrefix(rows.map((row) => row.stream), prefix);
+  }
+
+  private async comparesByCodePoint(): Promise<boolean> {
+    const { rows } = await this.pool.query<{ collation: string | null; provider: string }>(
+      `SELECT COALESCE(
+                (SELECT c.collname FROM pg_attribute a JOIN pg_collation c ON c.oid = a.attcollation
+                  WHERE a.attrelid = to_regclass($1) AND a.attname = 'stream' AND c.collname <> 'default'),
+                d.datcollate) AS collation,
+              COALESCE(to_jsonb(d) ->> 'datlocprovider', 'c') AS provider
+         FROM pg_database d WHERE d.datname = current_database()`,
+      [this.table],
+    );
+    const { collation, provider } = rows[0] ?? { collation: null, provider: '' };
+    return provider === 'c' && collation !== null && /^(C|POSIX|C\.[A-Za-z0-9-]+|ucs_basic)$/i.test(collation);
   }
 
   async findEvent(stream: string, id: string): Promise<StoredEvent | undefined> {

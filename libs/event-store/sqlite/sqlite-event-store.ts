@@ -22,6 +22,7 @@ import type {
   Subscription,
 } from '../port.js';
 import { LocalSubscriptions } from '../subscription.js';
+import { namesWithPrefix, prefixUpperBound } from '../stream-prefix.js';
 
 export interface SqliteEventStoreOptions {
   /** How long a writer waits for another process's write transaction before failing; default 5000 ms. */
@@ -101,6 +102,7 @@ export class SqliteEventStore implements EventStore {
     (stream: string, events: readonly NewEvent[], options: AppendOptions) => AppendResult
   >;
   private closed = false;
+  private namesInRange?: Database.Statement<[{ lower: string; upper: string | null }], { stream: string }>;
 
   private constructor(readonly db: Database.Database) {
     this.findIds = db.prepare(`SELECT ${COLUMNS} FROM events WHERE id IN (SELECT value FROM json_each(?))`);
@@ -149,6 +151,24 @@ export class SqliteEventStore implements EventStore {
 
   async lastRevision(stream: string): Promise<number> {
     return this.tail.get(stream)?.revision ?? -1;
+  }
+
+  /**
+   * A skip scan of UNIQUE(stream, revision): one index probe per stream in the range, however long the streams.
+   * BINARY collation compares UTF-8 bytes, i.e. code points, so the range holds exactly the names with the prefix.
+   */
+  async streamNames(prefix: string): Promise<string[]> {
+    this.namesInRange ??= this.db.prepare<[{ lower: string; upper: string | null }], { stream: string }>(
+      `WITH RECURSIVE names(stream) AS (
+         SELECT (SELECT stream FROM events WHERE stream >= @lower ORDER BY stream LIMIT 1)
+         UNION ALL
+         SELECT (SELECT stream FROM events WHERE stream > names.stream ORDER BY stream LIMIT 1)
+           FROM names WHERE names.stream IS NOT NULL AND (@upper IS NULL OR names.stream < @upper)
+       )
+       SELECT stream FROM names WHERE stream IS NOT NULL AND (@upper IS NULL OR stream < @upper)`,
+    );
+    const rows = this.namesInRange.all({ lower: prefix, upper: prefixUpperBound(prefix) ?? null });
+    return namesWithPrefix(rows.map((row) => row.stream), prefix);
   }
 
   async findEvent(stream: string, id: string): Promise<StoredEvent | undefined> {
