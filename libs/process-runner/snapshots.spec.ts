@@ -6,6 +6,7 @@ import { assign, setup } from 'xstate';
 import { MemoryEventStore, SqliteEventStore, type EventStore } from '../event-store/index.js';
 import { ManualClock } from '../kernel/clock.js';
 import { newId } from '../kernel/ids.js';
+import { SigningKey } from '../signing/index.js';
 import { MemorySnapshotStore, SqliteSnapshotStore, type ProcessSnapshot, type SnapshotStore } from '../snapshots/index.js';
 import { loadProcess } from './load-process.js';
 import type { ProcessDefinition } from './process-definition.js';
@@ -48,6 +49,8 @@ function ledgerMachine(factor: number) {
 const ledgerV1 = ledgerMachine(1);
 const definition: ProcessDefinition = { id: 'ledger', currentVersion: 1, versions: { 1: ledgerV1 }, torVersion: 'test-tor', input: () => ({}) };
 const actor = { id: 'sec-1', role: 'secretariat' };
+/** The engine's key in these tests: the log publishes none, so a snapshot is trusted only when this key signed it. */
+const key = SigningKey.generate();
 const enter = (amount: number): Decide => () => [{ type: 'Entered', data: { amount } }];
 const enterTwice = (amount: number): Decide => () => [
   { type: 'Entered', data: { amount } },
@@ -82,7 +85,7 @@ const kinds: [string, () => Harness][] = [
         events,
         snapshots,
         problems,
-        settings: (every = 10) => ({ store: snapshots, every, onProblem: (message) => problems.push(message) }),
+        settings: (every = 10) => ({ store: snapshots, key, every, onProblem: (message) => problems.push(message) }),
         close: async () => {
           await events.close();
           await snapshots.close();
@@ -102,7 +105,7 @@ const kinds: [string, () => Harness][] = [
         events,
         snapshots,
         problems,
-        settings: (every = 10) => ({ store: snapshots, every, onProblem: (message) => problems.push(message) }),
+        settings: (every = 10) => ({ store: snapshots, key, every, onProblem: (message) => problems.push(message) }),
         close: async () => {
           await events.close();
           await snapshots.close();
@@ -251,7 +254,7 @@ describe.each(kinds)('runner snapshots (%s)', (_kind, open) => {
       close: async () => undefined,
     };
     const problems: string[] = [];
-    const deps = { store: h.events, clock, snapshots: { store: broken, every: 1, onProblem: (message: string) => problems.push(message) } };
+    const deps = { store: h.events, clock, snapshots: { store: broken, key, every: 1, onProblem: (message: string) => problems.push(message) } };
     const outcome = await runCommand(deps, definition, 'ledger-1', { commandId: newId(), actor }, enter(13));
     expect(outcome.state.context).toMatchObject({ total: 91 });
     expect(observable(outcome.state)).toEqual(observable((await loadProcess(h.events, definition, 'ledger-1')).state));
@@ -274,7 +277,7 @@ describe.each(kinds)('runner snapshots (%s)', (_kind, open) => {
       close: async () => undefined,
     };
     const problems: string[] = [];
-    const deps = { store: h.events, clock, snapshots: { store: failing, every: 5, cache: new StateCache(), onProblem: (message: string) => problems.push(message) } };
+    const deps = { store: h.events, clock, snapshots: { store: failing, key, every: 5, cache: new StateCache(), onProblem: (message: string) => problems.push(message) } };
     for (let index = 1; index <= 12; index += 1) {
       await runCommand(deps, definition, 'ledger-1', { commandId: newId(), actor }, enter(index));
     }
