@@ -60,3 +60,12 @@ export interface EventSignature {
   keyId: string;
   value: string;
 }
+
+/**
+ * What signs events as they are chained (libs/signing's SigningKey is one): the signature covers the event's hash,
+ * so signing changes no hash and logs written before signing began still verify.
+ */
+export interface EventSigner {
+  readonly keyId: string;
+  sign(purpose: 'event', hash: string): string;
+}
