@@ -213,7 +213,7 @@ describe.each([['sqlite'], ['postgres']] as const)('forged snapshots and hidden 
         }
         const rows = await attacker.rows();
         const answer = await request(api.server).post(`/v1/ballots/${ballotId}/close`).set('Authorization', secretariat).send({ reason: 'agenda' });
-        expect(answer.status).toBe(500);
+        expect([position, answer.status]).toEqual([position, 500]);
         expect(answer.headers['content-type']).toMatch(/application\/problem\+json/);
         expect(answer.body).toMatchObject({
           type: expect.stringMatching(/integrity-fault$/),
