@@ -25,7 +25,7 @@ export function defaultSigningKeyFile(config: Pick<AppConfig, 'sqliteFile'>): st
  * The engine's signing key (docs/integrity.md): the configured one (U4SSC_SIGNING_KEY_FILE or U4SSC_SIGNING_KEY);
  * else, for the embedded SQLite store, `u4ssc-signing-key.pem` beside the file, generated when missing and `create`
  * is set; for the memory store, an ephemeral key. Undefined when there is none and none may be made (a read-only
- * command on a file never signed). Throws an Error saying what to fix when the key cannot be read.
+ * command on a file never signed, or without the key of a shared store). Throws an Error saying what to fix when the key cannot be read.
  */
 export function resolveSigningKey(config: SigningKeySettings, options: { create: boolean }): ResolvedSigningKey | undefined {
   if (config.signingKey !== undefined) {
@@ -53,6 +53,7 @@ export function resolveSigningKey(config: SigningKeySettings, options: { create:
       return { key: parse(created.pem, file), source: file, generated: created.won };
     }
     default:
+      if (!options.create) return undefined;
       throw new Error(`U4SSC_STORE=${config.store} needs a signing key: set U4SSC_SIGNING_KEY_FILE or U4SSC_SIGNING_KEY`);
   }
 }

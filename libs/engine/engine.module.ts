@@ -11,7 +11,7 @@ import {
 import { CqrsModule } from '@nestjs/cqrs';
 import type { Clock } from '../kernel/clock.js';
 import { systemClock } from '../kernel/clock.js';
-import { CLOCK, EVENT_STORE, READ_MODEL_STORE } from '../kernel/tokens.js';
+import { CLOCK, EVENT_STORE, READ_MODEL_STORE, SIGNING_KEY } from '../kernel/tokens.js';
 import { Projector, type Projection } from '../projections/index.js';
 import { closeStores, type Stores } from './open-stores.js';
 import { LOG_INTEGRITY, ProcessCommands, RUNNER_SNAPSHOTS } from './process-commands.service.js';
@@ -83,6 +83,7 @@ export class EngineModule {
       providers: [
         { provide: ENGINE_OPTIONS, useValue: options },
         { provide: EVENT_STORE, useValue: options.stores.events },
+        { provide: SIGNING_KEY, useValue: options.stores.signingKey ?? null },
         { provide: READ_MODEL_STORE, useValue: options.stores.readModels },
         { provide: CLOCK, useValue: options.clock ?? systemClock },
         {
@@ -104,7 +105,7 @@ export class EngineModule {
         LeaderTasks,
         EngineLifecycle,
       ],
-      exports: [EVENT_STORE, READ_MODEL_STORE, CLOCK, Projector, ProcessCommands, LeaderTasks, CqrsModule],
+      exports: [EVENT_STORE, SIGNING_KEY, READ_MODEL_STORE, CLOCK, Projector, ProcessCommands, LeaderTasks, CqrsModule],
     };
   }
 }

@@ -37,6 +37,11 @@ export interface NewEvent<D = unknown> {
   type: string;
   data: D;
   metadata: EventMetadata;
+  /**
+   * Only when copying a log (migrate): the signature the event already carries. Its hash is derived again from the
+   * same content, so the signature still covers it, and is kept instead of signing the copy with another key.
+   */
+  signature?: EventSignature;
 }
 
 /** An event as the store keeps it: placed in its stream and the global log, and chained. */

@@ -107,7 +107,8 @@ export function chainEvents(
     const text = rememberedText(event);
     const hash = text ? hashOfText(placed, text) : eventHash(placed);
     const chained: Omit<StoredEvent, 'position'> = { id: placed.id, type: placed.type, data: placed.data, metadata: placed.metadata, stream, revision: placed.revision, prevHash, hash };
-    if (signer) chained.signature = { keyId: signer.keyId, value: signer.sign('event', hash) };
+    if (event.signature) chained.signature = { keyId: event.signature.keyId, value: event.signature.value };
+    else if (signer) chained.signature = { keyId: signer.keyId, value: signer.sign('event', hash) };
     prevHash = hash;
     if (text) rememberText(chained, text);
     return chained;

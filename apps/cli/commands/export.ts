@@ -20,7 +20,7 @@ export async function exportCommand(args: string[]): Promise<number> {
   const to = instant('--to', values.to);
   if (from && to && from > to) throw new UsageError('--from is after --to');
 
-  const stores = await openStores(loadConfig());
+  const stores = await openStores(loadConfig(), { readOnly: true });
   try {
     let manifest: BundleManifest | undefined;
     const lines = async function* () {

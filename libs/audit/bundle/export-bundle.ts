@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { formatAnchor, LEDGER_GENESIS, nextLedgerHash, type StoredEvent } from '../../envelope/index.js';
 import { readAllEvents, type EventStore } from '../../event-store/index.js';
 import { BUNDLE_FORMAT, checkableFor, eventLine, scopeOf, sealOf, type BundleManifest } from './manifest.js';
+import { SIGNING_KEYS_STREAM } from '../../signing/key-events.js';
 
 export interface BundleSelection {
   /** One stream only. */
@@ -37,7 +38,8 @@ export async function* bundleLines(store: EventStore, options: ExportOptions): A
     }
   };
   const wanted = await selector(source, options);
-  const manifest = await manifestOf(source, wanted, options, store.kind, upTo);
+  const keyEvents = (await store.readStream(SIGNING_KEYS_STREAM)).filter((event) => event.position <= upTo);
+  const manifest = await manifestOf(source, wanted, options, store.kind, upTo, keyEvents);
   // Plain JSON in the manifest's own member order (format first), for people reading it; the seal is computed
   // over its canonical form, so the order does not matter to the check.
   yield `${JSON.stringify(manifest)}\n`;
@@ -76,6 +78,7 @@ async function manifestOf(
   options: ExportOptions,
   store: string,
   upTo: number,
+  keyEvents: StoredEvent[],
 ): Promise<BundleManifest> {
   const scope = scopeOf(options);
   const digest = createHash('sha256');
@@ -124,6 +127,8 @@ async function manifestOf(
     machines: [...machines.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : a.version - b.version)),
     starts,
     checkable: checkableFor(scope, options.stream ?? null, streams.size, starts.length),
+    // As the event lines write them (canonical members), so the manifest holds what the store holds.
+    keyEvents: keyEvents.map((event) => JSON.parse(eventLine(event)) as StoredEvent),
     eventsDigest: digest.digest('hex'),
   };
   return { ...manifest, seal: sealOf(manifest) };
