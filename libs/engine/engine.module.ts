@@ -30,8 +30,9 @@ export interface EngineOptions {
   background?: boolean;
   onProjectorError?: (error: unknown) => void;
   /**
-   * The engine's signing key: it signs the snapshots, and the log integrity checker pins it. Without one, a key
-   * is made for this process alone (its snapshots serve only it; after a restart they are folded past and rewritten).
+   * The key snapshots are signed with and the log integrity checker pins; default the stores' signing key (the one
+   * the events are signed with and the log publishes). Without either (a read-only opening), a key is made for this
+   * process alone: its snapshots serve only it, and after a restart they are folded past and written again.
    */
   signingKey?: SigningKey;
 }
@@ -94,7 +95,7 @@ export class EngineModule {
               onDemand: !(options.background ?? true),
             }),
         },
-        { provide: ENGINE_KEY, useFactory: () => options.signingKey ?? SigningKey.generate() },
+        { provide: ENGINE_KEY, useFactory: () => options.signingKey ?? options.stores.signingKey ?? SigningKey.generate() },
         {
           provide: LOG_INTEGRITY,
           useFactory: (key: SigningKey) => new LogIntegrity(options.stores.events, { trusted: [key.info.fingerprint] }),

@@ -9,7 +9,6 @@ import { describePostgres, postgresTestUrl } from '../../libs/event-store/postgr
 import { ManualClock } from '../../libs/kernel/clock.js';
 import { loadCurrent, type LogIntegrity, type RunnerSnapshots } from '../../libs/process-runner/index.js';
 import { PROCESS_REGISTRY } from '../../libs/audit/process-registry.js';
-import { SigningKey } from '../../libs/signing/index.js';
 import { startApi, type ApiHarness } from '../support/api-harness.js';
 import { ANNEX_II, bearer, inDays, openBallot, registerPartners, representativeOf } from '../support/ballots.js';
 import { tempDir } from '../support/temp-dir.js';
@@ -115,9 +114,8 @@ describe.each([['sqlite'], ['postgres']] as const)('forged snapshots and hidden 
 
     beforeAll(async () => {
       // A snapshot after every command, so every ballot below has one at its head.
-      // The engine's key is the operator's (PostgreSQL requires one); the attacker has the database, not this key.
-      const env = { U4SSC_SNAPSHOT_EVERY: '1', ...(kind === 'postgres' ? { U4SSC_SIGNING_KEY: SigningKey.generate().toPem() } : {}) };
-      api = await startApi({ dir: dir.path, store: kind, clock, ballotPollMs: 3_600_000, env });
+      // The engine holds its signing key (beside the SQLite file, or configured); the attacker has the database only.
+      api = await startApi({ dir: dir.path, store: kind, clock, ballotPollMs: 3_600_000, env: { U4SSC_SNAPSHOT_EVERY: '1' } });
       secretariat = await bearer(api, 'sec-1', ['secretariat']);
       await registerPartners(api, secretariat, four);
       for (const { partnerId } of four) rep[partnerId] = await representativeOf(api, partnerId);
