@@ -122,6 +122,11 @@ async function createTable(pool: pg.Pool, schema: string): Promise<void> {
         PRIMARY KEY (stream, machine_id, format, machine_version)
       )`);
     // Tables created before snapshots were signed get the columns in place; their rows stay unsigned, and unused.
-    await client.query(`ALTER TABLE ${s}.snapshots ADD COLUMN IF NOT EXISTS signature_key text, ADD COLUMN IF NOT EXISTS signature text`);
+    // Looked up first: ALTER TABLE locks the table even when it adds nothing.
+    const { rowCount } = await client.query(
+      `SELECT 1 FROM pg_attribute WHERE attrelid = $1::regclass AND attname = 'signature' AND NOT attisdropped`,
+      [`${s}.snapshots`],
+    );
+    if (!rowCount) await client.query(`ALTER TABLE ${s}.snapshots ADD COLUMN IF NOT EXISTS signature_key text, ADD COLUMN IF NOT EXISTS signature text`);
   });
 }
