@@ -4,6 +4,7 @@ import { CensusTally } from './census-check.js';
 import { GroundsCheck, storeLookup, withGroundsChecked, type GroundsSummary } from './grounds-check.js';
 import { machineLegality } from './machine-legality.js';
 import { PROCESS_REGISTRY, type ProcessRegistry } from './process-registry.js';
+import { keySummaries, readKeyRing, type KeySummary } from '../signing/index.js';
 
 export interface AuditReport extends VerifyReport {
   /** The machines the checked events were replayed through, with their event counts. */
@@ -12,6 +13,8 @@ export interface AuditReport extends VerifyReport {
   census?: LogCensus;
   /** The events that cite grounds, and their grounds checked against the log (grounds-check.ts). */
   grounds?: GroundsSummary;
+  /** The log's signing keys as verify judged them (the first is the one auditors pin). */
+  keys?: KeySummary[];
 }
 
 /**
@@ -22,8 +25,10 @@ export interface AuditReport extends VerifyReport {
  */
 export async function verifyStore(
   store: EventStore,
-  options: { anchors?: readonly Anchor[]; registry?: ProcessRegistry } = {},
+  options: { anchors?: readonly Anchor[]; registry?: ProcessRegistry; trustKeys?: readonly string[] } = {},
 ): Promise<AuditReport> {
+  // Read before the walk, so a key revoked late still applies to what it signed earlier.
+  const ring = await readKeyRing(store, options.trustKeys);
   const legality = machineLegality(options.registry ?? PROCESS_REGISTRY);
   // Taken before the walk: events appended while it runs are simply checked too, never counted as missing.
   const tally = new CensusTally(await store.census());
@@ -31,8 +36,14 @@ export async function verifyStore(
   const walked = await verifyLog(tally.count(readAllEvents(store, { pageSize: 5000 })), {
     anchors: options.anchors,
     legality: (event) => legality.check(event) ?? (grounds.observe(event), null),
+    signatures: ring,
   });
   const missing = walked.ok ? tally.fault() : null;
   const report: VerifyReport = missing ? { ...walked, ok: false, anchor: null, fault: missing } : walked;
-  return { ...(await withGroundsChecked(report, grounds, storeLookup(store))), machines: legality.machines(), census: tally.census };
+  return {
+    ...(await withGroundsChecked(report, grounds, storeLookup(store))),
+    machines: legality.machines(),
+    census: tally.census,
+    keys: keySummaries(ring),
+  };
 }

@@ -54,6 +54,11 @@ export interface NewEvent<D = unknown> {
   type: string;
   data: D;
   metadata: EventMetadata;
+  /**
+   * Only when copying a log (migrate): the signature the event already carries. Its hash is derived again from the
+   * same content, so the signature still covers it, and is kept instead of signing the copy with another key.
+   */
+  signature?: EventSignature;
 }
 
 /** An event as the store keeps it: placed in its stream and the global log, and chained. */
@@ -76,4 +81,13 @@ export interface StoredEvent<D = unknown> extends NewEvent<D> {
 export interface EventSignature {
   keyId: string;
   value: string;
+}
+
+/**
+ * What signs events as they are chained (libs/signing's SigningKey is one): the signature covers the event's hash,
+ * so signing changes no hash and logs written before signing began still verify.
+ */
+export interface EventSigner {
+  readonly keyId: string;
+  sign(purpose: 'event', hash: string): string;
 }

@@ -6,6 +6,7 @@ import { openStores, type Stores } from '../../libs/engine/index.js';
 import type { Clock } from '../../libs/kernel/clock.js';
 import type { OfficeSettings } from '../../libs/offices/index.js';
 import { createApi } from '../../apps/api/create-api.js';
+import { SigningKey } from '../../libs/signing/index.js';
 
 export const TEST_SECRET = 'test-secret-of-at-least-thirty-two-characters';
 
@@ -56,8 +57,10 @@ export async function startApi(options: StartApiOptions): Promise<ApiHarness> {
     ...(options.devSignIn ? { U4SSC_DEV_SIGN_IN: 'on' } : {}),
     ...options.env,
     ...(postgresUrl ? { U4SSC_DATABASE_URL: postgresUrl, U4SSC_DATABASE_SCHEMA: fresh?.schema ?? options.databaseSchema } : {}),
+    // PostgreSQL needs a configured signing key: a fresh one per API unless the test gives its own.
+    ...(postgresUrl && !options.env?.U4SSC_SIGNING_KEY_FILE && !options.env?.U4SSC_SIGNING_KEY ? { U4SSC_SIGNING_KEY: SigningKey.generate().toPem() } : {}),
   });
-  const stores = await openStores(config);
+  const stores = await openStores(config, { clock: options.clock, notice: () => undefined });
   const app = await createApi({ config, stores, clock: options.clock, quiet: true, ballotPollMs: options.ballotPollMs, offices: options.offices });
   await app.init();
   return {

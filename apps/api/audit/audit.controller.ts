@@ -6,7 +6,8 @@ import { Roles } from '../../../libs/auth/index.js';
 import { parseAnchor } from '../../../libs/envelope/index.js';
 import type { EventStore } from '../../../libs/event-store/index.js';
 import type { Clock } from '../../../libs/kernel/clock.js';
-import { CLOCK, EVENT_STORE } from '../../../libs/kernel/tokens.js';
+import { CLOCK, EVENT_STORE, SIGNING_KEY } from '../../../libs/kernel/tokens.js';
+import type { SigningKey } from '../../../libs/signing/index.js';
 import { ExportQueryDto, VerifyQueryDto } from './audit.dto.js';
 
 /** The auditors' proofs: the whole log verified, and taken away as a bundle to check offline. */
@@ -18,15 +19,17 @@ export class AuditController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SIGNING_KEY) private readonly signingKey: SigningKey | null,
   ) {}
 
   @Get('verify')
   @ApiOperation({
     summary:
-      'Check the whole log: hashes, chains, revisions, positions, every event replayed through its pinned machine, and any published `anchor`s. `ok: false` names the first fault.',
+      'Check the whole log: hashes, chains, revisions, positions, every signature against the keys the log published (and any `trustKey` pinned), every event replayed through its pinned machine, and any published `anchor`s. `ok: false` names the first fault.',
   })
   verify(@Query() query: VerifyQueryDto): Promise<AuditReport> {
-    return verifyStore(this.store, { anchors: (query.anchor ?? []).map(parseAnchor) });
+    const trustKeys = [...(query.trustKey ?? []), ...(this.signingKey ? [this.signingKey.keyId] : [])];
+    return verifyStore(this.store, { anchors: (query.anchor ?? []).map(parseAnchor), trustKeys });
   }
 
   @Get('export')

@@ -20,7 +20,7 @@ export async function exportCommand(args: string[]): Promise<number> {
   const to = instant('--to', values.to);
   if (from && to && from > to) throw new UsageError('--from is after --to');
 
-  const stores = await openStores(loadConfig());
+  const stores = await openStores(loadConfig(), { readOnly: true });
   try {
     // Before the file is opened: a log readers see only in part is refused, leaving no file behind.
     const upTo = await completeHead(stores.events, 'export');

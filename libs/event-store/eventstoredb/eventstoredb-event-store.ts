@@ -9,7 +9,7 @@ import {
   type ReadPosition,
   type StreamingRead,
 } from '@eventstore/db-client';
-import { chainEvents, GENESIS_HASH, type NewEvent, type StoredEvent } from '../../envelope/index.js';
+import { chainEvents, GENESIS_HASH, type EventSigner, type NewEvent, type StoredEvent } from '../../envelope/index.js';
 import { checkExpectedRevision, isRetry, normaliseEvent, pageSize, refuseRepeatedIds } from '../append-rules.js';
 import { ConcurrencyError } from '../errors.js';
 import type {
@@ -64,6 +64,8 @@ export interface EventStoreDbEventStoreOptions {
    * from position 0 starts at the server's current end instead of scanning its whole history for the prefix.
    */
   ignoreExistingLog?: boolean;
+  /** Signs every event appended (docs/integrity.md); unsigned without one. */
+  signer?: EventSigner;
 }
 
 /**
@@ -101,6 +103,7 @@ export class EventStoreDbEventStore implements EventStore {
     private readonly streamPrefix: string,
     /** Records at or before this position are not part of this store's log (ignoreExistingLog); 0 otherwise. */
     private readonly floor: number,
+    private readonly signer: EventSigner | undefined,
   ) {
     this.claims = new EventIdClaims(client, streamPrefix);
   }
@@ -123,7 +126,7 @@ export class EventStoreDbEventStore implements EventStore {
     }
     try {
       const end = await lastRecordPosition(client);
-      return new EventStoreDbEventStore(client, endpoint, prefix, options.ignoreExistingLog ? end : 0);
+      return new EventStoreDbEventStore(client, endpoint, prefix, options.ignoreExistingLog ? end : 0, options.signer);
     } catch (error) {
       await client.dispose().catch(() => undefined);
       throw mapEventStoreDbError(error, endpoint);
@@ -282,7 +285,7 @@ export class EventStoreDbEventStore implements EventStore {
     if (events.length === 0) return { lastRevision, events: [], duplicate: false };
 
     await this.claims.claim(stream, ids.filter((id) => !claims.has(id)));
-    const chained = chainEvents(stream, lastRevision, tailHash, events);
+    const chained = chainEvents(stream, lastRevision, tailHash, events, this.signer);
     await this.client.appendToStream(this.streamName(stream), chained.map(toEventData), {
       expectedRevision: toEventStoreDbRevision(lastRevision === -1 ? 'no-stream' : lastRevision),
       requiresLeader: true,

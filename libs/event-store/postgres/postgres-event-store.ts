@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { openPool } from './open-pool.js';
 import { ensureSchema, type DdlClient, type SchemaPart } from './schema-parts.js';
-import { chainEvents, GENESIS_HASH, storedText, type NewEvent, type StoredEvent } from '../../envelope/index.js';
+import { chainEvents, GENESIS_HASH, storedText, type EventSigner, type NewEvent, type StoredEvent } from '../../envelope/index.js';
 import {
   checkExpectedRevision,
   isRetry,
@@ -92,6 +92,8 @@ export interface PostgresEventStoreOptions {
    * the fast path off for numeric expected revisions ('no-stream' appends of unknown streams still take it).
    */
   tailCacheSize?: number;
+  /** Signs every event appended (docs/integrity.md); unsigned without one. */
+  signer?: EventSigner;
 }
 
 /** How appends were written since the store was opened (for benchmarks and tests; not persisted). */
@@ -112,9 +114,11 @@ interface EventRow {
   metadata: StoredEvent['metadata'];
   prev_hash: string;
   hash: string;
+  signature_key: string | null;
+  signature: string | null;
 }
 
-const COLUMNS = 'position, id, stream, revision, type, data, metadata, prev_hash, hash';
+const COLUMNS = 'position, id, stream, revision, type, data, metadata, prev_hash, hash, signature_key, signature';
 
 /**
  * The multi-instance backend (DESIGN.md §3): several API processes share one database.
@@ -140,6 +144,7 @@ export class PostgresEventStore implements EventStore {
     readonly schema: string,
     private readonly visibilityWaitMs: number,
     tailCacheSize: number,
+    private readonly signer: EventSigner | undefined,
   ) {
     this.table = `${pg.escapeIdentifier(schema)}.events`;
     this.tails = new TailCache(tailCacheSize);
@@ -153,6 +158,7 @@ export class PostgresEventStore implements EventStore {
       schema,
       options.visibilityWaitMs ?? DEFAULT_VISIBILITY_WAIT_MS,
       options.tailCacheSize ?? DEFAULT_TAIL_CACHE_SIZE,
+      options.signer,
     );
   }
 
@@ -399,7 +405,7 @@ export class PostgresEventStore implements EventStore {
     events: readonly NewEvent[],
     after: KnownTail,
   ): Promise<AppendResult | undefined> {
-    const chained = chainEvents(stream, after.revision, after.hash, events);
+    const chained = chainEvents(stream, after.revision, after.hash, events, this.signer);
     let inserted: pg.QueryResult<{ id: string; position: string }>;
     // A client of its own rather than pool.query: pg-pool closes the connection of any pool.query that fails, and
     // reconnecting (~30 ms) after every lost race would cost far more than the round trips this path saves.
@@ -408,13 +414,13 @@ export class PostgresEventStore implements EventStore {
       inserted = await client.query<{ id: string; position: string }>({
         // Named: each pooled connection parses and plans it once.
         name: 'u4ssc-fast-append',
-        text: `INSERT INTO ${this.table} (position, id, stream, revision, type, data, metadata, prev_hash, hash)
+        text: `INSERT INTO ${this.table} (position, id, stream, revision, type, data, metadata, prev_hash, hash, signature_key, signature)
          SELECT (pg_current_xact_id()::text::bigint << ${POSITION_SHIFT}) + e.ord - 1,
-                e.id, $1, e.revision, e.type, e.data::json, e.metadata::json, e.prev_hash, e.hash
-         FROM unnest($2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
-              WITH ORDINALITY AS e(id, revision, type, data, metadata, prev_hash, hash, ord)
-         WHERE ($9::bigint = -1
-                OR EXISTS (SELECT 1 FROM ${this.table} WHERE stream = $1 AND revision = $9 AND hash = $10))
+                e.id, $1, e.revision, e.type, e.data::json, e.metadata::json, e.prev_hash, e.hash, e.signature_key, e.signature
+         FROM unnest($2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+              WITH ORDINALITY AS e(id, revision, type, data, metadata, prev_hash, hash, signature_key, signature, ord)
+         WHERE ($11::bigint = -1
+                OR EXISTS (SELECT 1 FROM ${this.table} WHERE stream = $1 AND revision = $11 AND hash = $12))
            AND pg_current_xact_id()::text::bigint < ${XID_LIMIT}
          RETURNING id, position::text`,
         values: [...insertParameters(stream, chained), after.revision, after.hash],
@@ -506,14 +512,14 @@ export class PostgresEventStore implements EventStore {
     checkExpectedRevision(stream, options.expectedRevision, lastRevision);
     if (events.length === 0) return { lastRevision, events: [], duplicate: false };
 
-    const chained = chainEvents(stream, lastRevision, tail?.hash ?? GENESIS_HASH, events);
+    const chained = chainEvents(stream, lastRevision, tail?.hash ?? GENESIS_HASH, events, this.signer);
     // The INSERT assigns this transaction's xid, after the tail was read: see the note at the top of the file.
     const inserted = await client.query<{ id: string; position: string }>(
-      `INSERT INTO ${this.table} (position, id, stream, revision, type, data, metadata, prev_hash, hash)
+      `INSERT INTO ${this.table} (position, id, stream, revision, type, data, metadata, prev_hash, hash, signature_key, signature)
        SELECT (pg_current_xact_id()::text::bigint << ${POSITION_SHIFT}) + e.ord - 1,
-              e.id, $1, e.revision, e.type, e.data::json, e.metadata::json, e.prev_hash, e.hash
-       FROM unnest($2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
-            WITH ORDINALITY AS e(id, revision, type, data, metadata, prev_hash, hash, ord)
+              e.id, $1, e.revision, e.type, e.data::json, e.metadata::json, e.prev_hash, e.hash, e.signature_key, e.signature
+       FROM unnest($2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+            WITH ORDINALITY AS e(id, revision, type, data, metadata, prev_hash, hash, signature_key, signature, ord)
        RETURNING id, position::text`,
       insertParameters(stream, chained),
     );
@@ -611,6 +617,7 @@ export const EVENTS_SCHEMA: SchemaPart = {
         CONSTRAINT events_position_from_transaction
           CHECK (position >> ${POSITION_SHIFT} = transaction_id::text::bigint)
       )`);
+    await addSignatureColumns(client, s);
     await client.query(`
       CREATE OR REPLACE FUNCTION ${s}.events_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
@@ -659,7 +666,21 @@ export const EVENTS_SCHEMA: SchemaPart = {
   },
 };
 
-/** $1–$8 of both INSERTs: the stream, then one array per column of the chained events. */
+/**
+ * The signature columns, added to tables created before events were signed (NULL there: legacy events). Looked up
+ * first: ALTER TABLE locks the table against appends even when it ends up adding nothing.
+ */
+async function addSignatureColumns(client: DdlClient, s: string): Promise<void> {
+  const { rows } = await client.query(
+    `SELECT attname AS name FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped`,
+    [`${s}.events`],
+  );
+  const columns = new Set((rows as { name: string }[]).map((row) => row.name));
+  if (!columns.has('signature_key')) await client.query(`ALTER TABLE ${s}.events ADD COLUMN IF NOT EXISTS signature_key text`);
+  if (!columns.has('signature')) await client.query(`ALTER TABLE ${s}.events ADD COLUMN IF NOT EXISTS signature text`);
+}
+
+/** $1–$10 of both INSERTs: the stream, then one array per column of the chained events. */
 function insertParameters(stream: string, chained: readonly Omit<StoredEvent, 'position'>[]): unknown[] {
   return [
     stream,
@@ -670,6 +691,8 @@ function insertParameters(stream: string, chained: readonly Omit<StoredEvent, 'p
     chained.map((event) => storedText(event).metadata),
     chained.map((event) => event.prevHash),
     chained.map((event) => event.hash),
+    chained.map((event) => event.signature?.keyId ?? null),
+    chained.map((event) => event.signature?.value ?? null),
   ];
 }
 
@@ -696,5 +719,9 @@ function toStoredEvent(row: EventRow): StoredEvent {
     metadata: row.metadata,
     prevHash: row.prev_hash,
     hash: row.hash,
+    // A legacy row (NULL columns) has no signature member at all.
+    ...(row.signature_key !== null || row.signature !== null
+      ? { signature: { keyId: row.signature_key ?? '', value: row.signature ?? '' } }
+      : {}),
   };
 }

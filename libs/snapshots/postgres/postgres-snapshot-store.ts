@@ -19,6 +19,8 @@ interface SnapshotRow {
   revision: string;
   hash: string;
   state: string;
+  signature_key: string | null;
+  signature: string | null;
 }
 
 /**
@@ -49,7 +51,7 @@ export class PostgresSnapshotStore implements SnapshotStore {
   async latest(stream: string, machineId: string, format: number): Promise<ProcessSnapshot | undefined> {
     this.assertOpen();
     const { rows } = await this.pool.query<SnapshotRow>(
-      `SELECT stream, machine_id, machine_version, format, revision::text, hash, state FROM ${this.table}
+      `SELECT stream, machine_id, machine_version, format, revision::text, hash, state, signature_key, signature FROM ${this.table}
        WHERE stream = $1 AND machine_id = $2 AND format = $3 ORDER BY revision DESC LIMIT 1`,
       [stream, machineId, format],
     );
@@ -63,6 +65,7 @@ export class PostgresSnapshotStore implements SnapshotStore {
         revision: Number(row.revision),
         hash: row.hash,
         state: row.state,
+        signature: row.signature_key !== null && row.signature !== null ? { keyId: row.signature_key, value: row.signature } : null,
       }
     );
   }
@@ -70,10 +73,11 @@ export class PostgresSnapshotStore implements SnapshotStore {
   async save(snapshot: ProcessSnapshot): Promise<void> {
     this.assertOpen();
     await this.pool.query(
-      `INSERT INTO ${this.table} (stream, machine_id, machine_version, format, revision, hash, state)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO ${this.table} (stream, machine_id, machine_version, format, revision, hash, state, signature_key, signature)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (stream, machine_id, format, machine_version)
-       DO UPDATE SET revision = excluded.revision, hash = excluded.hash, state = excluded.state`,
+       DO UPDATE SET revision = excluded.revision, hash = excluded.hash, state = excluded.state,
+                     signature_key = excluded.signature_key, signature = excluded.signature`,
       [
         snapshot.stream,
         snapshot.machineId,
@@ -82,6 +86,8 @@ export class PostgresSnapshotStore implements SnapshotStore {
         snapshot.revision,
         snapshot.hash,
         snapshot.state,
+        snapshot.signature?.keyId ?? null,
+        snapshot.signature?.value ?? null,
       ],
     );
   }
@@ -117,5 +123,12 @@ export const SNAPSHOTS_SCHEMA: SchemaPart = {
         state           text    NOT NULL,
         PRIMARY KEY (stream, machine_id, format, machine_version)
       )`);
+    // Tables created before snapshots were signed get the columns in place; their rows stay unsigned, and unused.
+    // Looked up first: ALTER TABLE locks the table even when it adds nothing.
+    const { rowCount } = await client.query(
+      `SELECT 1 FROM pg_attribute WHERE attrelid = $1::regclass AND attname = 'signature' AND NOT attisdropped`,
+      [`${s}.snapshots`],
+    );
+    if (!rowCount) await client.query(`ALTER TABLE ${s}.snapshots ADD COLUMN IF NOT EXISTS signature_key text, ADD COLUMN IF NOT EXISTS signature text`);
   },
 };
