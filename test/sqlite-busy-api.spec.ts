@@ -25,6 +25,8 @@ describe('a command on a SQLite file another connection keeps locked', () => {
   it('answers 503 store-busy (not 500) after its retries, appends nothing, and takes the same request once the lock is free', async () => {
     const other = new Database(join(dir.path, 'u4ssc.sqlite'));
     try {
+      // The rows already there (the signing key's publication): the refused command must add none.
+      const { rows } = await api.stores.events.census();
       other.exec('BEGIN IMMEDIATE');
       const refused = await request(api.server).post('/v1/partners').set('Authorization', secretariat).set('Idempotency-Key', 'wfp-1').send(wfp);
       expect(refused.status).toBe(503);
@@ -38,11 +40,11 @@ describe('a command on a SQLite file another connection keeps locked', () => {
         detail: expect.stringMatching(/stayed busy with other writers through 20 attempts and took nothing from this command; retry\.$/),
       });
       other.exec('ROLLBACK');
-      expect(await api.stores.events.census()).toMatchObject({ rows: 0 });
+      expect(await api.stores.events.census()).toMatchObject({ rows });
 
       const taken = await request(api.server).post('/v1/partners').set('Authorization', secretariat).set('Idempotency-Key', 'wfp-1').send(wfp);
       expect(taken.status).toBe(201);
-      expect(await api.stores.events.census()).toMatchObject({ rows: 1 });
+      expect(await api.stores.events.census()).toMatchObject({ rows: rows + 1 });
     } finally {
       if (other.inTransaction) other.exec('ROLLBACK');
       other.close();

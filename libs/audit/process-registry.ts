@@ -3,6 +3,7 @@ import { officeProcess } from '../offices/office.process.js';
 import { partnerProcess } from '../partners/partner.process.js';
 import type { ProcessDefinition } from '../process-runner/index.js';
 import { workplanProcess } from '../workplans/workplan.process.js';
+import { signingKeysProcess } from '../signing/signing-keys.process.js';
 
 /**
  * Every process the engine runs, found by the machine id its streams pin in their first event
@@ -17,6 +18,7 @@ export const PROCESS_DEFINITIONS: readonly ProcessDefinition[] = [
   ballotProcess,
   officeProcess,
   workplanProcess,
+  signingKeysProcess,
 ];
 
 export type ProcessRegistry = ReadonlyMap<string, ProcessDefinition>;

@@ -22,6 +22,13 @@ export interface AppConfig {
   /** Set whenever `store` is `eventstoredb`. */
   eventStoreUrl?: string;
   port: number;
+  /**
+   * The engine's Ed25519 signing key (docs/integrity.md), as a PKCS#8 PEM file (`U4SSC_SIGNING_KEY_FILE`) or the PEM
+   * itself (`U4SSC_SIGNING_KEY`), at most one of them. Required with postgres and eventstoredb; unset with sqlite,
+   * `u4ssc-signing-key.pem` beside the SQLite file (generated on first start); unset with memory, an ephemeral key.
+   */
+  signingKeyFile?: string;
+  signingKey?: string;
   /** A command writes a snapshot once its stream has grown by this many events since the last; 0: none. Unset: 100. */
   snapshotEvery?: number;
   /** HS256 secret for local tokens; when absent (and no JWKS) `resolveTokenSecret` generates and keeps one. */

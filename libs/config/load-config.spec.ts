@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError } from './config-error.js';
 import { loadConfig } from './load-config.js';
+import { SigningKey } from '../signing/index.js';
 
 function problemsOf(env: Record<string, string>): ConfigError {
   try {
@@ -33,6 +34,7 @@ describe('loadConfig', () => {
       U4SSC_JWKS_URL: 'https://idp.example/.well-known/jwks.json',
       U4SSC_JWT_ISSUER: 'https://idp.example/',
       U4SSC_JWT_AUDIENCE: 'u4ssc',
+      U4SSC_SIGNING_KEY_FILE: '/etc/u4ssc/signing-key.pem',
     });
     expect(config).toEqual({
       store: 'postgres',
@@ -41,6 +43,7 @@ describe('loadConfig', () => {
       databaseSchema: 'u4ssc_prod',
       eventStoreUrl: 'esdb://es:2113?tls=false',
       port: 8080,
+      signingKeyFile: '/etc/u4ssc/signing-key.pem',
       tokenSecret: 'x'.repeat(32),
       jwksUrl: 'https://idp.example/.well-known/jwks.json',
       jwtIssuer: 'https://idp.example/',
@@ -57,7 +60,7 @@ describe('loadConfig', () => {
   });
 
   it.each(['sqlite', 'postgres', 'eventstoredb', 'memory'] as const)('accepts store %s with what it needs', (store) => {
-    const config = loadConfig({ U4SSC_STORE: store, U4SSC_DATABASE_URL: 'postgres://db/x', EVENTSTORE_URL: 'esdb://es:2113' });
+    const config = loadConfig({ U4SSC_STORE: store, U4SSC_DATABASE_URL: 'postgres://db/x', EVENTSTORE_URL: 'esdb://es:2113', U4SSC_SIGNING_KEY_FILE: 'k.pem' });
     expect(config.store).toBe(store);
   });
 
@@ -75,6 +78,33 @@ describe('loadConfig', () => {
   it('requires a connection string for postgres and for eventstoredb', () => {
     expect(problemsOf({ U4SSC_STORE: 'postgres' }).message).toMatch(/U4SSC_DATABASE_URL is not set, but U4SSC_STORE=postgres needs it/);
     expect(problemsOf({ U4SSC_STORE: 'eventstoredb' }).message).toMatch(/EVENTSTORE_URL is not set, but U4SSC_STORE=eventstoredb needs it/);
+  });
+
+  describe('signing key', () => {
+    it.each(['postgres', 'eventstoredb'] as const)('is required with %s, naming the variable', (store) => {
+      const error = problemsOf({ U4SSC_STORE: store, U4SSC_DATABASE_URL: 'postgres://db/x', EVENTSTORE_URL: 'esdb://es:2113' });
+      expect(error.problems.map((p) => p.variable)).toEqual(['U4SSC_SIGNING_KEY_FILE']);
+      expect(error.message).toMatch(/U4SSC_SIGNING_KEY_FILE is not set, but U4SSC_STORE=\w+ needs a signing key.*U4SSC_SIGNING_KEY/);
+    });
+
+    it('is optional with sqlite and memory (a generated one is used)', () => {
+      expect(loadConfig({ U4SSC_STORE: 'sqlite' })).not.toHaveProperty('signingKeyFile');
+      expect(loadConfig({ U4SSC_STORE: 'memory' }).store).toBe('memory');
+    });
+
+    it('takes the PEM itself, and refuses one that is no Ed25519 key without showing it', () => {
+      const pem = SigningKey.generate().toPem();
+      expect(loadConfig({ U4SSC_STORE: 'postgres', U4SSC_DATABASE_URL: 'postgres://db/x', U4SSC_SIGNING_KEY: pem }).signingKey).toBe(pem);
+      const error = problemsOf({ U4SSC_SIGNING_KEY: 'secret-but-not-a-key' });
+      expect(error.problems.map((p) => p.variable)).toEqual(['U4SSC_SIGNING_KEY']);
+      expect(error.message).toMatch(/U4SSC_SIGNING_KEY \(value not shown\) is not a PKCS#8 PEM Ed25519 private key/);
+      expect(error.message).not.toContain('secret-but-not-a-key');
+    });
+
+    it('refuses both the file and the PEM', () => {
+      const error = problemsOf({ U4SSC_SIGNING_KEY_FILE: 'k.pem', U4SSC_SIGNING_KEY: SigningKey.generate().toPem() });
+      expect(error.message).toMatch(/both set/);
+    });
   });
 
   it.each(['0', '1', '65535'])('accepts port %s', (port) => {
@@ -227,8 +257,8 @@ describe('loadConfig', () => {
 
   it('reports every problem at once', () => {
     const error = problemsOf({ U4SSC_STORE: 'postgres', PORT: 'eighty', U4SSC_TOKEN_SECRET: 'short', U4SSC_JWKS_URL: 'nope' });
-    expect(error.problems.map((p) => p.variable)).toEqual(['U4SSC_DATABASE_URL', 'PORT', 'U4SSC_TOKEN_SECRET', 'U4SSC_JWKS_URL']);
-    expect(error.message).toMatch(/^Invalid configuration \(4 problems\):\n- /);
-    expect(error.message.split('\n')).toHaveLength(5);
+    expect(error.problems.map((p) => p.variable)).toEqual(['U4SSC_DATABASE_URL', 'U4SSC_SIGNING_KEY_FILE', 'PORT', 'U4SSC_TOKEN_SECRET', 'U4SSC_JWKS_URL']);
+    expect(error.message).toMatch(/^Invalid configuration \(5 problems\):\n- /);
+    expect(error.message.split('\n')).toHaveLength(6);
   });
 });

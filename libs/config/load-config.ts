@@ -1,5 +1,6 @@
 import { STORE_KINDS, type AppConfig, type OidcSettings, type StoreKind } from './app-config.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
+import { createPrivateKey } from 'node:crypto';
 
 export const DEFAULT_SQLITE_FILE = './data/u4ssc.sqlite';
 export const DEFAULT_PORT = 3000;
@@ -47,6 +48,22 @@ export function loadConfig(env: Env = process.env): AppConfig {
     problem(
       'EVENTSTORE_URL',
       'EVENTSTORE_URL is not set, but U4SSC_STORE=eventstoredb needs it: give an EventStoreDB/KurrentDB connection string (esdb://host:2113?tls=false)',
+    );
+  }
+
+  const signingKeyFile = read('U4SSC_SIGNING_KEY_FILE');
+  const signingKey = read('U4SSC_SIGNING_KEY');
+  if (signingKeyFile !== undefined && signingKey !== undefined) {
+    problem('U4SSC_SIGNING_KEY', 'U4SSC_SIGNING_KEY and U4SSC_SIGNING_KEY_FILE are both set; give the signing key one way only');
+  } else if (signingKey !== undefined) {
+    const why = notAnEd25519Key(signingKey);
+    // The value stays out of the message: it is a private key.
+    if (why) problem('U4SSC_SIGNING_KEY', `U4SSC_SIGNING_KEY (value not shown) is not a PKCS#8 PEM Ed25519 private key: ${why}`);
+  } else if (signingKeyFile === undefined && (store === 'postgres' || store === 'eventstoredb')) {
+    // Several instances share the log: each must sign with a key the log has published, so none may make one up.
+    problem(
+      'U4SSC_SIGNING_KEY_FILE',
+      `U4SSC_SIGNING_KEY_FILE is not set, but U4SSC_STORE=${store} needs a signing key: give the path of a PKCS#8 PEM Ed25519 private key (\`u4ssc keys generate --out F\` writes one), or the PEM itself in U4SSC_SIGNING_KEY`,
     );
   }
 
@@ -129,6 +146,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     ...(databaseSchema !== undefined && { databaseSchema }),
     ...(eventStoreUrl !== undefined && { eventStoreUrl }),
     port,
+    ...(signingKeyFile !== undefined && { signingKeyFile }),
+    ...(signingKey !== undefined && { signingKey }),
     ...(snapshotEvery !== undefined && { snapshotEvery }),
     ...(sqliteBusyTimeoutMs !== undefined && { sqliteBusyTimeoutMs }),
     ...(tokenSecret !== undefined && { tokenSecret }),
@@ -223,6 +242,16 @@ function isAbsoluteUri(value: string): boolean {
     return url.hash === '' && !value.includes('#') && /^[a-z][a-z0-9+.-]*:/i.test(value);
   } catch {
     return false;
+  }
+}
+
+/** Why the PEM is not an Ed25519 private key, or null (libs/signing reads it; only node:crypto here, to stay small). */
+function notAnEd25519Key(pem: string): string | null {
+  try {
+    const type = createPrivateKey(pem).asymmetricKeyType;
+    return type === 'ed25519' ? null : `it is a ${type ?? 'unknown'} key`;
+  } catch (error) {
+    return (error as Error).message;
   }
 }
 

@@ -46,7 +46,8 @@ async function appendRun(target: EventStore, run: StoredEvent[], report: CopyRep
   const result = await target
     .append(
       first.stream,
-      run.map(({ id, type, data, metadata }) => ({ id, type, data, metadata })),
+      // Signatures travel with their events: the copy's hashes are the same, so they still verify.
+      run.map(({ id, type, data, metadata, signature }) => ({ id, type, data, metadata, ...(signature && { signature }) })),
       { expectedRevision: first.revision === 0 ? 'no-stream' : first.revision - 1 },
     )
     .catch((error: unknown) => {

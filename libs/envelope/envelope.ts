@@ -29,6 +29,23 @@ export interface EventMetadata {
   clauses: string[];
   /** Set on events recorded from before the system went live (imported history). */
   imported?: boolean;
+  /**
+   * The recorded facts the decision rested on (docs/integrity.md): each an event of the log, named by stream,
+   * revision and hash, with what its data had to say. `verify` checks every one.
+   */
+  grounds?: Ground[];
+}
+
+/**
+ * A cited event: `verify` requires the log to hold, in `stream` at `revision`, an event with this hash and type,
+ * placed before the citing event, whose data contains `claim` (every key given, recursively; arrays whole).
+ */
+export interface Ground {
+  stream: string;
+  revision: number;
+  hash: string;
+  type: string;
+  claim?: Record<string, unknown>;
 }
 
 /** An event as a writer hands it to the store. */
@@ -37,6 +54,11 @@ export interface NewEvent<D = unknown> {
   type: string;
   data: D;
   metadata: EventMetadata;
+  /**
+   * Only when copying a log (migrate): the signature the event already carries. Its hash is derived again from the
+   * same content, so the signature still covers it, and is kept instead of signing the copy with another key.
+   */
+  signature?: EventSignature;
 }
 
 /** An event as the store keeps it: placed in its stream and the global log, and chained. */
@@ -59,4 +81,13 @@ export interface StoredEvent<D = unknown> extends NewEvent<D> {
 export interface EventSignature {
   keyId: string;
   value: string;
+}
+
+/**
+ * What signs events as they are chained (libs/signing's SigningKey is one): the signature covers the event's hash,
+ * so signing changes no hash and logs written before signing began still verify.
+ */
+export interface EventSigner {
+  readonly keyId: string;
+  sign(purpose: 'event', hash: string): string;
 }

@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import { canonicalJson } from './canonical-json.js';
-import type { NewEvent, StoredEvent } from './envelope.js';
+import type { EventSigner, NewEvent, StoredEvent } from './envelope.js';
 import { rememberedText, rememberText, type EventText } from './event-text.js';
 
 /**
@@ -91,13 +91,14 @@ function hashOfText(event: Omit<Hashed, 'data' | 'metadata'>, text: EventText): 
 /**
  * Places new events after a stream's last revision and hash; positions are left for the store to assign. An
  * event whose canonical text `normaliseEvent` remembered is hashed from that text (and the chained copy keeps it,
- * for the store to write) instead of being serialised again.
+ * for the store to write) instead of being serialised again. With a signer, each event is signed over its hash.
  */
 export function chainEvents(
   stream: string,
   lastRevision: number,
   lastHash: string,
   events: readonly NewEvent[],
+  signer?: EventSigner,
 ): Omit<StoredEvent, 'position'>[] {
   let prevHash = lastHash;
   return events.map((event, index) => {
@@ -105,7 +106,9 @@ export function chainEvents(
     const placed = { id: event.id, type: event.type, data: event.data, metadata: event.metadata, stream, revision: lastRevision + 1 + index, prevHash };
     const text = rememberedText(event);
     const hash = text ? hashOfText(placed, text) : eventHash(placed);
-    const chained = { id: placed.id, type: placed.type, data: placed.data, metadata: placed.metadata, stream, revision: placed.revision, prevHash, hash };
+    const chained: Omit<StoredEvent, 'position'> = { id: placed.id, type: placed.type, data: placed.data, metadata: placed.metadata, stream, revision: placed.revision, prevHash, hash };
+    if (event.signature) chained.signature = { keyId: event.signature.keyId, value: event.signature.value };
+    else if (signer) chained.signature = { keyId: signer.keyId, value: signer.sign('event', hash) };
     prevHash = hash;
     if (text) rememberText(chained, text);
     return chained;

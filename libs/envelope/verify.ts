@@ -4,9 +4,16 @@ import { anchorText, formatAnchor, LedgerWalk, type Anchor } from './ledger.js';
 
 /**
  * `hidden`: the table holds events the walk was never given (a position no reader reaches); `visibility`: events
- * committed before the check began are still held back from readers by another transaction (PostgreSQL).
+ * committed before the check began are still held back from readers by another transaction (PostgreSQL);
+ * `grounds`: an event cites a fact (metadata.grounds) the log does not hold as cited (libs/audit/grounds-check.ts).
  */
-export type FaultKind = 'hash' | 'chain' | 'revision' | 'position' | 'machine' | 'anchor' | 'hidden' | 'visibility';
+export type FaultKind = 'hash' | 'chain' | 'revision' | 'position' | 'signature' | 'machine' | 'anchor' | 'hidden' | 'visibility' | 'grounds';
+
+/** One event's signature checked against the log's published keys (libs/signing's KeyRing gives these). */
+export type SignatureCheckResult = { ok: true; legacy: boolean } | { ok: false; detail: string };
+
+/** What checks each event's signature: a KeyRing, or any object or function that does the same. */
+export type SignatureChecker = { checkEvent(event: StoredEvent): SignatureCheckResult } | ((event: StoredEvent) => SignatureCheckResult);
 
 export interface VerifyFault {
   kind: FaultKind;
@@ -35,6 +42,11 @@ export interface VerifyReport {
   /** Each anchor given to check, in position order. */
   anchors: AnchorCheck[];
   fault: VerifyFault | null;
+  /**
+   * When signatures were checked: the events that checked out unsigned because they came before the log's first
+   * key publication (a log written before signing began), and those signed by a valid key.
+   */
+  signatures?: { legacyUnsigned: number; signed: number };
 }
 
 /** Where a stream's chain stands before the first event given (a bundle that starts mid-stream). */
@@ -53,11 +65,16 @@ export interface VerifyOptions {
   legality?: (event: StoredEvent) => string | null;
   /** Per stream, the revision and hash before its first event here; default: revision -1, genesis hash. */
   starts?: ReadonlyMap<string, StreamStart>;
+  /**
+   * Checks every event's signature once its hash checks out (docs/integrity.md): a missing signature after signing
+   * began, an unknown, untrusted or revoked key, or a signature that does not verify is a `signature` fault.
+   */
+  signatures?: SignatureChecker;
 }
 
 /**
- * Walks the log in global order and names the first event whose hash, chain link, revision, position, machine
- * legality or anchored ledger is wrong, computing the ledger (ledger.ts) as it goes.
+ * Walks the log in global order and names the first event whose hash, chain link, revision, position, signature,
+ * machine legality or anchored ledger is wrong, computing the ledger (ledger.ts) as it goes.
  * Stops at the first fault: everything after it is suspect, and the auditor needs the first place to look.
  */
 export async function verifyLog(
@@ -69,6 +86,9 @@ export async function verifyLog(
   const anchors = [...(options.anchors ?? [])].sort((a, b) => a.seq - b.seq);
   const statuses: AnchorCheck['status'][] = anchors.map(() => 'unchecked');
   const legality = options.legality;
+  const signatures = options.signatures;
+  const checkSignature = typeof signatures === 'function' ? signatures : signatures && ((event: StoredEvent) => signatures.checkEvent(event));
+  let legacyUnsigned = 0;
   let next = 0;
   let nextSeq = anchors.length > 0 ? anchors[0]!.seq : 0;
   let lastMatched: Anchor | null = null;
@@ -89,6 +109,7 @@ export async function verifyLog(
       anchor: fault === null && head ? formatAnchor(head.seq, head.ledgerHash) : null,
       anchors: anchors.map((anchor, index) => ({ anchor: anchorText(anchor), status: statuses[index]! })),
       fault,
+      ...(checkSignature && { signatures: { legacyUnsigned, signed: count - legacyUnsigned } }),
     };
   };
   const since = () => (lastMatched ? `; the anchor at event ${lastMatched.seq} still matches, so the change lies after it` : '');
@@ -123,6 +144,11 @@ export async function verifyLog(
         'hash',
         `stored hash ${event.hash.slice(0, 12)}… differs from the recomputed ${recomputed.slice(0, 12)}…: the event's content was altered`,
       );
+    }
+    if (checkSignature) {
+      const signed = checkSignature(event);
+      if (!signed.ok) return faultAt(event, 'signature', signed.detail);
+      if (signed.legacy) legacyUnsigned += 1;
     }
     const illegal = legality?.(event);
     if (illegal) return faultAt(event, 'machine', illegal);

@@ -38,6 +38,7 @@ export function normaliseEvent(event: NewEvent): NewEvent {
     metadata: JSON.parse(text.metadata) as NewEvent['metadata'],
     type: envelope.type,
   };
+  if (event.signature) normalised.signature = { keyId: String(event.signature.keyId), value: String(event.signature.value) };
   // The hash (chainEvents) and the stored row are built from this text: serialised once per append.
   rememberText(normalised, text);
   return normalised;

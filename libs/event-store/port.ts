@@ -103,6 +103,12 @@ export interface EventStore {
   /** The stream's events in revision order (empty when the stream does not exist). */
   readStream(stream: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
 
+  /**
+   * Every stream whose name starts with `prefix`, sorted by code point: how a command enumerates the Partners, the
+   * seats or the ballots from the log itself rather than from a read model (docs/integrity.md).
+   */
+  streamNames(prefix: string): Promise<string[]>;
+
   /** The stream's last revision, or -1 when it has no event. */
   lastRevision(stream: string): Promise<number>;
 

@@ -13,6 +13,7 @@ import type { AppConfig } from '../config/app-config.js';
 import {
   CommandRejectedError,
   ConflictError,
+  IntegrityError,
   ForbiddenCommandError,
   InvalidCommandError,
   NotFoundError,
@@ -100,6 +101,8 @@ class ThingsController {
         throw new CommandRejectedError('the workplan is not compiled yet', 'collecting', ['ToR ¶10(b)'], { stream: 'workplan-2026', status: 999 });
       case 'conflict':
         throw new ConflictError('the ballot kept changing under this command');
+      case 'integrity':
+        throw new IntegrityError('the event at revision 3 of stream "ballot-b-1" (position 0) fails its integrity check; run `u4ssc verify`', { stream: 'ballot-b-1', revision: 3, position: 0 });
       case 'concurrency':
         throw new ConcurrencyError('ballot-b-1', 4, 5);
       case 'unavailable':
@@ -277,6 +280,7 @@ describe('errors', () => {
     ['not-found', 404, 'not-found', 'No ballot "b-9".', { stream: 'ballot-b-9' }],
     ['rejected', 409, 'command-rejected', 'The workplan is not compiled yet.', { state: 'collecting', clauses: ['ToR ¶10(b)'], stream: 'workplan-2026' }],
     ['conflict', 409, 'conflict', 'The ballot kept changing under this command.', {}],
+    ['integrity', 500, 'integrity-fault', 'The event at revision 3 of stream "ballot-b-1" (position 0) fails its integrity check; run `u4ssc verify`.', { stream: 'ballot-b-1', revision: 3, position: 0 }],
     ['concurrency', 409, 'concurrent-change', expect.stringContaining('Someone else changed ballot-b-1'), { stream: 'ballot-b-1' }],
     ['unavailable', 503, 'store-busy', 'The store stayed busy through 20 attempts; retry.', { stream: 'ballot-b-1' }],
     ['busy', 503, 'store-busy', expect.stringContaining('took nothing from this request; retry'), { stream: 'ballot-b-1' }],

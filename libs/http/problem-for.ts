@@ -27,6 +27,8 @@ const DOMAIN_PROBLEMS: Record<DomainErrorKind, { status: number; slug: string; t
   'not-found': { status: 404, slug: 'not-found', title: 'Not found' },
   rejected: { status: 409, slug: 'command-rejected', title: 'Not allowed in the current state' },
   conflict: { status: 409, slug: 'conflict', title: 'Conflicting change' },
+  // The server's own data failed its checks: a server fault (500), not a passing one (503) a client could wait out.
+  integrity: { status: 500, slug: 'integrity-fault', title: 'The event log failed its integrity check' },
   // Nothing was written: the same request can simply be sent again.
   unavailable: { status: 503, slug: 'store-busy', title: 'Store busy' },
 };

@@ -7,6 +7,7 @@ import { clausesFor } from '../../state-machines/tools/clauses.js';
 import { foldOnto, machineEventOf, stateValueString, stepMachine, type ProcessState } from './fold.js';
 import type { Decision, ProcessDefinition } from './process-definition.js';
 import { machineFor } from './load-process.js';
+import { LogIntegrity } from './log-integrity.js';
 import { afterAppend, loadCurrent, type CurrentProcess, type RunnerSnapshots } from './resume.js';
 
 export interface CommandContext {
@@ -31,6 +32,8 @@ export interface RunnerDeps {
   /** Start from the stream's latest snapshot and write new ones (resume.ts); without it, every command folds the
    * whole stream. */
   snapshots?: RunnerSnapshots;
+  /** Checks every event a command reads before it decides (log-integrity.ts); default: one checker per store. */
+  integrity?: LogIntegrity;
 }
 
 export interface CommandOutcome {
@@ -61,10 +64,11 @@ export async function runCommand(
   decide: Decide,
 ): Promise<CommandOutcome> {
   const maxAttempts = deps.maxAttempts ?? 20;
+  const integrity = deps.integrity ?? LogIntegrity.of(deps.store);
   for (let attempt = 1; ; attempt += 1) {
-    const current = await loadCurrent(deps.store, definition, stream, deps.snapshots);
+    const current = await loadCurrent(deps.store, definition, stream, deps.snapshots, integrity);
     const { state } = current;
-    const already = await appliedEvents(deps.store, stream, command.commandId, current);
+    const already = await appliedEvents(deps.store, stream, command.commandId, current, integrity);
     if (already.length > 0) return { stream, events: already, state, duplicate: true };
 
     const now = deps.clock.now();
@@ -118,6 +122,7 @@ async function appliedEvents(
   stream: string,
   commandId: string,
   current: CurrentProcess,
+  integrity: LogIntegrity,
 ): Promise<StoredEvent[]> {
   const read = current.events.filter((event) => event.metadata.commandId === commandId);
   if (read.length > 0 || current.base === -1) return read;
@@ -129,6 +134,8 @@ async function appliedEvents(
     if (event.metadata.commandId !== commandId) break;
     applied.push(event);
   }
+  // Read outside the checked fold, and handed back as the command's answer: checked on their own.
+  await integrity.checkEach(applied);
   return applied;
 }
 
@@ -155,6 +162,7 @@ function placeDecisions(
       torVersion: definition.torVersion,
       clauses,
       ...(command.imported ? { imported: true } : {}),
+      ...(decision.grounds?.length ? { grounds: decision.grounds } : {}),
     };
     const machineEvent = machineEventOf({ type: decision.type, data: decision.data, metadata });
     const next = stepMachine(machine, snapshot, machineEvent);

@@ -258,3 +258,28 @@ export class KeyRing {
 function publicationsSeen(ring: KeyRing, keyId: string): boolean {
   return ring.key(keyId) !== undefined;
 }
+
+/** A key as verify reports it: for people and for JSON. */
+export interface KeySummary {
+  keyId: string;
+  fingerprint: string;
+  trust: KeyTrust;
+  publishedAt: number;
+  endorsedBy: string | null;
+  reason: string;
+  revokedFrom?: number;
+  untrustedBecause?: string;
+}
+
+export function keySummaries(ring: KeyRing): KeySummary[] {
+  return ring.keys().map((k) => ({
+    keyId: k.keyId,
+    fingerprint: k.fingerprint,
+    trust: k.trust,
+    publishedAt: k.publishedAt,
+    endorsedBy: k.endorsedBy,
+    reason: k.reason,
+    ...(k.revokedFrom !== undefined && { revokedFrom: k.revokedFrom }),
+    ...(k.untrustedBecause !== undefined && { untrustedBecause: k.untrustedBecause }),
+  }));
+}

@@ -1,3 +1,4 @@
+import { GOLDEN_SIGNING_KEY } from './golden-signing-key.js';
 import request from 'supertest';
 import { engineVersion } from '../../libs/audit/index.js';
 import { ManualClock } from '../../libs/kernel/clock.js';
@@ -14,7 +15,7 @@ export const BALLOT_GOLDEN = 'ballot-lifecycle';
  */
 export async function recordBallotGolden(): Promise<string> {
   const clock = new ManualClock('2026-05-04T08:00:00.000Z');
-  const api = await startApi({ store: 'memory', clock, ballotPollMs: 3_600_000 });
+  const api = await startApi({ store: 'memory', clock, ballotPollMs: 3_600_000, env: { U4SSC_SIGNING_KEY: GOLDEN_SIGNING_KEY } });
   try {
     const token = async (sub: string, roles: Parameters<typeof api.token>[1], org?: string) => `Bearer ${await api.token(sub, roles, org ? { org } : {})}`;
     const secretariat = await token('sec-bueti', ['secretariat']);

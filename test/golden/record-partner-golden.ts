@@ -1,3 +1,4 @@
+import { GOLDEN_SIGNING_KEY } from './golden-signing-key.js';
 import request from 'supertest';
 import { engineVersion } from '../../libs/audit/index.js';
 import { ManualClock } from '../../libs/kernel/clock.js';
@@ -14,7 +15,7 @@ export const PARTNER_GOLDEN = 'partner-lifecycle';
  */
 export async function recordPartnerGolden(): Promise<string> {
   const clock = new ManualClock('2026-01-10T09:00:00.000Z');
-  const api = await startApi({ store: 'memory', clock });
+  const api = await startApi({ store: 'memory', clock, env: { U4SSC_SIGNING_KEY: GOLDEN_SIGNING_KEY } });
   try {
     const secretariat = `Bearer ${await api.token('sec-bueti', ['secretariat'], { name: 'Secretariat officer' })}`;
     const auditor = `Bearer ${await api.token('aud-1', ['auditor'])}`;

@@ -6,6 +6,7 @@ import { openStores, type Stores } from '../../libs/engine/index.js';
 import type { Clock } from '../../libs/kernel/clock.js';
 import type { OfficeSettings } from '../../libs/offices/index.js';
 import { createApi } from '../../apps/api/create-api.js';
+import { SigningKey } from '../../libs/signing/index.js';
 
 export const TEST_SECRET = 'test-secret-of-at-least-thirty-two-characters';
 
@@ -23,7 +24,10 @@ export interface ApiHarness {
 
 export interface StartApiOptions {
   dir?: string;
-  /** `postgres`: the test server (U4SSC_TEST_DATABASE_URL), in a fresh schema dropped on close unless one is given. */
+  /**
+   * `postgres`: the test server (U4SSC_TEST_DATABASE_URL) as the serving role, in a fresh schema (prepared by its owner,
+   * dropped on close) unless one is given (prepared the same way: freshSchema).
+   */
   store?: 'sqlite' | 'memory' | 'postgres';
   databaseSchema?: string;
   clock?: Clock;
@@ -42,8 +46,9 @@ export async function startApi(options: StartApiOptions): Promise<ApiHarness> {
   const fresh = options.store === 'postgres' && !options.databaseSchema
     ? await (await import('../../libs/event-store/postgres/test-database.js')).freshSchema('api')
     : undefined;
+  // The engine connects as the serving role, which owns nothing (freshSchema prepared the schema as the owner).
   const postgresUrl = options.store === 'postgres'
-    ? (await import('../../libs/event-store/postgres/test-database.js')).postgresTestUrl()
+    ? fresh?.url ?? (await import('../../libs/event-store/postgres/test-database.js')).servingUrl()
     : undefined;
   const config = loadConfig({
     U4SSC_STORE: options.store ?? 'sqlite',
@@ -52,8 +57,10 @@ export async function startApi(options: StartApiOptions): Promise<ApiHarness> {
     ...(options.devSignIn ? { U4SSC_DEV_SIGN_IN: 'on' } : {}),
     ...options.env,
     ...(postgresUrl ? { U4SSC_DATABASE_URL: postgresUrl, U4SSC_DATABASE_SCHEMA: fresh?.schema ?? options.databaseSchema } : {}),
+    // PostgreSQL needs a configured signing key: a fresh one per API unless the test gives its own.
+    ...(postgresUrl && !options.env?.U4SSC_SIGNING_KEY_FILE && !options.env?.U4SSC_SIGNING_KEY ? { U4SSC_SIGNING_KEY: SigningKey.generate().toPem() } : {}),
   });
-  const stores = await openStores(config);
+  const stores = await openStores(config, { clock: options.clock, notice: () => undefined });
   const app = await createApi({ config, stores, clock: options.clock, quiet: true, ballotPollMs: options.ballotPollMs, offices: options.offices });
   await app.init();
   return {

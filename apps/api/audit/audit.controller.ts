@@ -1,12 +1,13 @@
 import { Controller, Get, Inject, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Readable } from 'node:stream';
-import { bundleLines, engineVersion, scopeOf, verifyStore, type AuditReport } from '../../../libs/audit/index.js';
+import { bundleLines, completeHead, engineVersion, scopeOf, verifyStore, type AuditReport } from '../../../libs/audit/index.js';
 import { Roles } from '../../../libs/auth/index.js';
 import { parseAnchor } from '../../../libs/envelope/index.js';
 import type { EventStore } from '../../../libs/event-store/index.js';
 import type { Clock } from '../../../libs/kernel/clock.js';
-import { CLOCK, EVENT_STORE } from '../../../libs/kernel/tokens.js';
+import { CLOCK, EVENT_STORE, SIGNING_KEY } from '../../../libs/kernel/tokens.js';
+import type { SigningKey } from '../../../libs/signing/index.js';
 import { ExportQueryDto, VerifyQueryDto } from './audit.dto.js';
 
 /** The auditors' proofs: the whole log verified, and taken away as a bundle to check offline. */
@@ -18,15 +19,17 @@ export class AuditController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SIGNING_KEY) private readonly signingKey: SigningKey | null,
   ) {}
 
   @Get('verify')
   @ApiOperation({
     summary:
-      'Check the whole log: hashes, chains, revisions, positions, every event replayed through its pinned machine, and any published `anchor`s. `ok: false` names the first fault.',
+      'Check the whole log: hashes, chains, revisions, positions, every signature against the keys the log published (and any `trustKey` pinned), every event replayed through its pinned machine, and any published `anchor`s. `ok: false` names the first fault.',
   })
   verify(@Query() query: VerifyQueryDto): Promise<AuditReport> {
-    return verifyStore(this.store, { anchors: (query.anchor ?? []).map(parseAnchor) });
+    const trustKeys = [...(query.trustKey ?? []), ...(this.signingKey ? [this.signingKey.keyId] : [])];
+    return verifyStore(this.store, { anchors: (query.anchor ?? []).map(parseAnchor), trustKeys });
   }
 
   @Get('export')
@@ -35,7 +38,7 @@ export class AuditController {
     summary:
       'The log (or one `stream`, or a `from`/`to` time range) as a bundle: JSON Lines, the manifest first; `u4ssc verify --bundle` checks it offline',
   })
-  export(@Query() query: ExportQueryDto): StreamableFile {
+  async export(@Query() query: ExportQueryDto): Promise<StreamableFile> {
     const selection = {
       ...(query.stream !== undefined && { stream: query.stream }),
       ...(query.from !== undefined && { from: new Date(query.from) }),
@@ -43,7 +46,9 @@ export class AuditController {
     };
     const now = this.clock.now();
     const name = `u4ssc-${scopeOf(selection)}-${now.toISOString().replace(/[:.]/g, '-')}.jsonl`;
-    const lines = bundleLines(this.store, { ...selection, engine: engineVersion(), now });
+    // Checked before the response starts, so a log readers see only in part is refused as a problem document.
+    const upTo = await completeHead(this.store, 'export');
+    const lines = bundleLines(this.store, { ...selection, engine: engineVersion(), now, upTo });
     return new StreamableFile(Readable.from(lines), {
       type: 'application/x-ndjson; charset=utf-8',
       disposition: `attachment; filename="${name}"`,

@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsISO8601, IsOptional, IsString, Matches } from 'class-validator';
 
 const ANCHOR = /^(u4ssc-anchor:)?\d{1,16}:[0-9a-fA-F]{16,64}$/;
+const TRUST_KEY = /^([0-9a-fA-F]{64}|ed25519:[0-9a-fA-F]{16})$/;
 
 export class AsOfQueryDto {
   @ApiPropertyOptional({ description: 'The state as it stood at this instant (ISO 8601)', example: '2026-06-30T00:00:00Z' })
@@ -27,6 +28,17 @@ export class VerifyQueryDto {
   @IsString({ each: true })
   @Matches(ANCHOR, { each: true, message: 'anchor must read u4ssc-anchor:<position>:<16 to 64 hex digits>' })
   anchor?: string[];
+
+  @ApiPropertyOptional({
+    description:
+      "Signing keys to trust whatever the log says, by fingerprint (64 hex) or key id (ed25519:<16 hex>): a key adopted after a lost one is trusted only when pinned (repeat for several). The engine's own key is always pinned.",
+    type: [String],
+  })
+  @IsOptional()
+  @Transform(({ value }) => (value === undefined ? undefined : [value].flat()))
+  @IsString({ each: true })
+  @Matches(TRUST_KEY, { each: true, message: 'trustKey must be a key fingerprint (64 hex digits) or a key id (ed25519:<16 hex digits>)' })
+  trustKey?: string[];
 }
 
 export class ExportQueryDto {

@@ -11,7 +11,7 @@ import { faultLine } from './audit-text.js';
  */
 export async function anchorCommand(args: string[]): Promise<number> {
   const { values } = parse(args, { json: { type: 'boolean', default: false } });
-  const stores = await openStores(loadConfig());
+  const stores = await openStores(loadConfig(), { readOnly: true });
   try {
     const report = await verifyStore(stores.events);
     if (!report.ok) {

@@ -19,8 +19,27 @@ export function reportLines(command: string, report: AuditReport, anchorLabel = 
   if (report.machines.length) {
     lines.push(`${command}: replayed through ${report.machines.map((m) => `${m.id} v${m.version} (${m.events} events)`).join(', ')}`);
   }
+  lines.push(...keyLines(command, report));
   for (const { anchor, status } of report.anchors) lines.push(`${command}: anchor ${anchor}: ${status}`);
   if (report.anchor && anchorLabel) lines.push(`${command}: ${anchorLabel} ${report.anchor}`);
+  return lines;
+}
+
+/** The signing keys verify judged, the genesis key's fingerprint first (what auditors pin), and the unsigned past. */
+function keyLines(command: string, report: AuditReport): string[] {
+  const keys = report.keys ?? [];
+  if (keys.length === 0) return report.signatures ? [`${command}: signatures: none; no signing key is published, the log is vouched for by its hashes and anchors only`] : [];
+  const lines = keys.map(
+    (key) =>
+      `${command}: key ${key.keyId} fingerprint ${key.fingerprint}: ${key.trust}, published at position ${key.publishedAt}` +
+      `${key.endorsedBy ? `, endorsed by ${key.endorsedBy}` : ''}${key.revokedFrom !== undefined ? `, revoked from position ${key.revokedFrom}` : ''} (${key.reason})` +
+      `${key.untrustedBecause ? `: ${key.untrustedBecause}` : ''}`,
+  );
+  if (report.signatures) {
+    lines.push(`${command}: signatures: ${report.signatures.signed} events signed${report.signatures.legacyUnsigned ? `, ${report.signatures.legacyUnsigned} unsigned events from before signing began` : ''}`);
+  }
+  const genesis = keys.find((key) => key.trust === 'genesis');
+  if (genesis) lines.push(`${command}: pin the genesis key with --trust-key ${genesis.fingerprint} (compare it with the fingerprint the operator published)`);
   return lines;
 }
 

@@ -17,7 +17,7 @@ const USAGE = 'dossier takes <ballotId> [--out file.html]';
 export async function dossierCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, { out: { type: 'string' } }, true);
   if (positionals.length !== 1 || values.out === '') throw new UsageError(USAGE);
-  const stores = await openStores(loadConfig());
+  const stores = await openStores(loadConfig(), { readOnly: true });
   try {
     const dossier = await buildBallotDossier(stores.events, positionals[0]!, { now: systemClock.now() });
     const page = renderBallotDossier(dossier);

@@ -8,7 +8,7 @@ import { PROJECTIONS } from '../../api/app.module.js';
  * document that differs; the live read models are only read. Exits 1 on any difference.
  */
 export async function rebuildCheck(json: boolean): Promise<number> {
-  const stores = await openStores(loadConfig());
+  const stores = await openStores(loadConfig(), { readOnly: true });
   try {
     const report = await checkRebuild(stores.events, stores.readModels, PROJECTIONS);
     if (json) {

@@ -15,7 +15,7 @@ export async function replayCommand(args: string[]): Promise<number> {
   if (values.position !== undefined && !/^\d{1,16}$/.test(values.position)) throw new UsageError(`--position ${values.position} is not a log position`);
   const position = values.position !== undefined ? Number(values.position) : undefined;
 
-  const stores = await openStores(loadConfig());
+  const stores = await openStores(loadConfig(), { readOnly: true });
   try {
     const { replay, history } = await replayStream(stores.events, stream, { at, position });
     if (values.json) {

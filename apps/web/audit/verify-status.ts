@@ -3,8 +3,9 @@ import type { AnchorCheck, FaultKind } from '../../../libs/envelope/index.js';
 import { html, type SafeHtml } from '../../../libs/html/index.js';
 
 /** Which of the three checks a fault belongs to, in words. */
-const CHECK_OF: Record<FaultKind, 'chain' | 'ledger' | 'machine'> = {
+const CHECK_OF: Record<FaultKind, 'chain' | 'signature' | 'ledger' | 'machine'> = {
   hash: 'chain',
+  signature: 'signature',
   chain: 'chain',
   revision: 'chain',
   position: 'chain',
@@ -12,6 +13,7 @@ const CHECK_OF: Record<FaultKind, 'chain' | 'ledger' | 'machine'> = {
   machine: 'machine',
   hidden: 'chain',
   visibility: 'chain',
+  grounds: 'machine',
 };
 
 const FAULT_WORDS: Record<FaultKind, string> = {
@@ -19,10 +21,12 @@ const FAULT_WORDS: Record<FaultKind, string> = {
   chain: 'an event does not link to the hash of the event before it in its stream: an event was changed, removed or inserted',
   revision: 'a stream’s revisions are not gap-free and in order: an event was removed or moved',
   position: 'the global positions are not increasing: the log was reordered',
+  signature: 'an event is not signed by a key the log published and trusts where it stands: the engine did not write it',
   anchor: 'a published anchor no longer matches the log up to its event: the record before it was changed',
   machine: 'an event is not a step its process’s pinned machine allows from the state before it',
   hidden: 'the database holds events no reader of the log is given: they were inserted behind the engine’s back',
   visibility: 'events committed before the check began are still held back from readers by another transaction: the check covered fewer events than the log holds',
+  grounds: 'an event cites a recorded fact (a ballot’s outcome, a Partner’s registration) that the log does not hold as cited',
 };
 
 const ANCHOR_WORDS: Record<AnchorCheck['status'], { text: string; badge: 'ok' | 'bad' | 'warn' }> = {
@@ -47,6 +51,7 @@ export function renderVerifyStatus(report: AuditReport): SafeHtml {
     : html`<span class="badge bad">✗ Fault found</span> The first ${report.events} events check out; the check stopped at a fault.`}</p>
 <ul>
   ${verdict(failing !== 'chain', 'Hash chain', failing === 'chain' ? 'see the fault below' : 'each event’s hash matches its content and links to the one before it in its stream; revisions and positions are in order')}
+  ${verdict(failing !== 'signature', 'Signatures', failing === 'signature' ? 'see the fault below' : signatureWords(report))}
   ${verdict(failing !== 'ledger' && !mismatched, 'Ledger', report.anchors.length === 0 ? 'the running hash over the whole log is computed; no published anchor was given to compare' : 'see the anchors checked below')}
   ${verdict(failing !== 'machine', 'Machine legality', failing === 'machine' ? 'see the fault below' : html`every event was replayed through its process’s pinned machine${machines ? html`: ${machines}` : ''}`)}
 </ul>
@@ -68,4 +73,11 @@ ${report.anchors.length > 0
       )}</ul>`
     : ''}
 </div>`;
+}
+
+function signatureWords(report: AuditReport): string {
+  const legacy = report.signatures?.legacyUnsigned ?? 0;
+  const keys = report.keys ?? [];
+  if (keys.length === 0) return 'no signing key is published: the log was written before signing began, and is vouched for by its hashes and anchors only';
+  return `every event after the first key publication is signed by a published key valid at its position (${keys.length} key${keys.length === 1 ? '' : 's'}: ${keys.map((k) => `${k.keyId} ${k.trust}`).join(', ')})${legacy ? `; ${legacy} earlier events are unsigned (written before signing began)` : ''}`;
 }

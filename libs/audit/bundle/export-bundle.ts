@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { formatAnchor, LEDGER_GENESIS, nextLedgerHash, type StoredEvent } from '../../envelope/index.js';
 import { readAllEvents, type EventStore } from '../../event-store/index.js';
+import { completeHead } from '../census-check.js';
 import { BUNDLE_FORMAT, checkableFor, eventLine, scopeOf, sealOf, type BundleManifest } from './manifest.js';
+import { SIGNING_KEYS_STREAM } from '../../signing/key-events.js';
 
 export interface BundleSelection {
   /** One stream only. */
@@ -16,6 +18,8 @@ export interface ExportOptions extends BundleSelection {
   engine: { name: string; version: string };
   /** The export's time (from the caller's clock). */
   now: Date;
+  /** The head position to stop at, from `completeHead` (taken here when absent). */
+  upTo?: number;
 }
 
 /**
@@ -24,7 +28,8 @@ export interface ExportOptions extends BundleSelection {
  * the head position seen at the start, below which the log is immutable, so they see the same events.
  */
 export async function* bundleLines(store: EventStore, options: ExportOptions): AsyncGenerator<string> {
-  const upTo = await store.headPosition();
+  // Refused when readers are given less than the table holds (census-check.ts): a bundle must not silently cover less.
+  const upTo = options.upTo ?? (await completeHead(store, 'export'));
   const source = async function* (): AsyncGenerator<StoredEvent> {
     if (options.stream) {
       // Revision order is position order within a stream.
@@ -37,7 +42,8 @@ export async function* bundleLines(store: EventStore, options: ExportOptions): A
     }
   };
   const wanted = await selector(source, options);
-  const manifest = await manifestOf(source, wanted, options, store.kind, upTo);
+  const keyEvents = (await store.readStream(SIGNING_KEYS_STREAM)).filter((event) => event.position <= upTo);
+  const manifest = await manifestOf(source, wanted, options, store.kind, upTo, keyEvents);
   // Plain JSON in the manifest's own member order (format first), for people reading it; the seal is computed
   // over its canonical form, so the order does not matter to the check.
   yield `${JSON.stringify(manifest)}\n`;
@@ -76,6 +82,7 @@ async function manifestOf(
   options: ExportOptions,
   store: string,
   upTo: number,
+  keyEvents: StoredEvent[],
 ): Promise<BundleManifest> {
   const scope = scopeOf(options);
   const digest = createHash('sha256');
@@ -124,6 +131,8 @@ async function manifestOf(
     machines: [...machines.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : a.version - b.version)),
     starts,
     checkable: checkableFor(scope, options.stream ?? null, streams.size, starts.length),
+    // As the event lines write them (canonical members), so the manifest holds what the store holds.
+    keyEvents: keyEvents.map((event) => JSON.parse(eventLine(event)) as StoredEvent),
     eventsDigest: digest.digest('hex'),
   };
   return { ...manifest, seal: sealOf(manifest) };

@@ -6,7 +6,7 @@ import { canonicalJson, type StoredEvent } from '../../envelope/index.js';
  *
  *   line 1      the manifest (below), as JSON;
  *   lines 2…    the stored events in global order, each in canonical JSON, exactly as the store keeps them
- *               (id, stream, revision, position, type, data, metadata, prevHash, hash).
+ *               (id, stream, revision, position, type, data, metadata, prevHash, hash, and signature when signed).
  *
  * One file so it can be mailed, archived and checked with no database (`u4ssc verify --bundle <file>`), and
  * plain lines so `jq`, `grep` and `sha256sum` work on it: `tail -n +2 bundle.jsonl | sha256sum` gives the
@@ -15,7 +15,9 @@ import { canonicalJson, type StoredEvent } from '../../envelope/index.js';
  * What each part proves. The events' own hashes and chains prove each stream whole (from revision 0, or from the
  * `starts` given for a range). `eventsDigest` and `seal` catch any changed byte (including a position, which no
  * event hash covers) but not a forger who recomputes them; the ledger `anchor` of a whole-log bundle does, when
- * compared with an anchor published beforehand (`--anchor`).
+ * compared with an anchor published beforehand (`--anchor`). `keyEvents` carries the log's whole `signing-keys`
+ * stream, so every signature checks offline even in a bundle of one stream; what a forger cannot recompute is a
+ * signature, without the engine's key, against a key whose fingerprint the auditor pinned (docs/integrity.md).
  */
 export const BUNDLE_FORMAT = 'u4ssc-bundle/1';
 
@@ -44,6 +46,11 @@ export interface BundleManifest {
   starts: { stream: string; revision: number; hash: string }[];
   /** What an offline check of this bundle can and cannot establish, in words. */
   checkable: { chain: string; ledger: string; machines: string };
+  /**
+   * The log's `signing-keys` stream up to the head exported, as stored: the keys every signature is checked against.
+   * Absent from bundles exported before events were signed.
+   */
+  keyEvents?: StoredEvent[];
   /** SHA-256 of every event line as written, newline included. */
   eventsDigest: string;
   /** SHA-256 of this manifest's canonical JSON without `seal`. */
@@ -52,8 +59,8 @@ export interface BundleManifest {
 
 /** The line an event is written as. */
 export function eventLine(event: StoredEvent): string {
-  const { id, stream, revision, position, type, data, metadata, prevHash, hash } = event;
-  return canonicalJson({ id, stream, revision, position, type, data, metadata, prevHash, hash });
+  const { id, stream, revision, position, type, data, metadata, prevHash, hash, signature } = event;
+  return canonicalJson({ id, stream, revision, position, type, data, metadata, prevHash, hash, ...(signature && { signature }) });
 }
 
 export function sealOf(manifest: Omit<BundleManifest, 'seal'> & { seal?: string }): string {

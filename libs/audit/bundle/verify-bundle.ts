@@ -2,10 +2,15 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { canonicalJson, verifyLog, type Anchor, type StoredEvent } from '../../envelope/index.js';
+import { GroundsCheck, withGroundsChecked } from '../grounds-check.js';
 import { machineLegality } from '../machine-legality.js';
 import { PROCESS_REGISTRY, type ProcessRegistry } from '../process-registry.js';
 import type { AuditReport } from '../verify-store.js';
-import { BUNDLE_FORMAT, sealOf, type BundleManifest } from './manifest.js';
+import { BUNDLE_FORMAT, eventLine, sealOf, type BundleManifest } from './manifest.js';
+import { KeyRing, keySummaries, SIGNING_KEYS_STREAM } from '../../signing/index.js';
+
+/** Events of a bundle kept for the grounds check (a bundle may be larger than memory). */
+const GROUNDS_INDEX_CAP = 200_000;
 
 export interface BundleProblem {
   /** What was checked: format, seal, digest, counts, positions, anchor, scope, machines. */
@@ -36,7 +41,7 @@ export function bundleFileLines(file: string): AsyncIterable<string> {
  */
 export async function verifyBundle(
   lines: AsyncIterable<string> | Iterable<string>,
-  options: { anchors?: readonly Anchor[]; registry?: ProcessRegistry } = {},
+  options: { anchors?: readonly Anchor[]; registry?: ProcessRegistry; trustKeys?: readonly string[] } = {},
 ): Promise<BundleReport> {
   const problems: BundleProblem[] = [];
   const problem = (check: string, detail: string) => problems.push({ check, detail });
@@ -66,6 +71,7 @@ export async function verifyBundle(
   const digest = createHash('sha256');
   const streams = new Set<string>();
   const seen = { events: 0, first: null as number | null, outside: null as StoredEvent | null, unreadable: null as number | null };
+  const keyLines: string[] = [];
   const events = async function* (): AsyncGenerator<StoredEvent> {
     for (let line = 2; ; line += 1) {
       const next = await iterator.next();
@@ -79,6 +85,7 @@ export async function verifyBundle(
       }
       seen.events += 1;
       seen.first ??= event.position;
+      if (event.stream === SIGNING_KEYS_STREAM) keyLines.push(eventLine(event));
       streams.add(event.stream);
       if (event.position > manifest.source.headPosition || (manifest.selection.stream && event.stream !== manifest.selection.stream)) {
         seen.outside ??= event;
@@ -88,10 +95,29 @@ export async function verifyBundle(
   };
   const legality = machineLegality(options.registry ?? PROCESS_REGISTRY);
   const starts = new Map(manifest.starts.map(({ stream, revision, hash }) => [stream, { revision, hash }]));
-  const report = await verifyLog(events(), { anchors: options.anchors, legality: legality.check, starts });
-  const log: AuditReport = { ...report, machines: legality.machines() };
+  const keyEvents = Array.isArray(manifest.keyEvents) ? manifest.keyEvents : undefined;
+  const ring = keyEvents && KeyRing.build(keyEvents, { trusted: options.trustKeys });
+  // The bundle's events by stream and revision, for the grounds that cite them; past the cap, grounds are unchecked.
+  const grounds = new GroundsCheck();
+  const held = new Map<string, StoredEvent>();
+  const keep = (event: StoredEvent) => {
+    if (held.size < GROUNDS_INDEX_CAP) held.set(`${event.revision}\u0000${event.stream}`, event);
+    grounds.observe(event);
+  };
+  const walked = await verifyLog(events(), {
+    anchors: options.anchors,
+    legality: (event) => legality.check(event) ?? (keep(event), null),
+    starts,
+    ...(ring && { signatures: ring }),
+  });
+  const report = await withGroundsChecked(walked, grounds, async (stream, revision) =>
+    held.get(`${revision}\u0000${stream}`) ?? (partial || held.size >= GROUNDS_INDEX_CAP ? 'outside' : undefined),
+  );
+  const log: AuditReport = { ...report, machines: legality.machines(), ...(ring && { keys: keySummaries(ring) }) };
   const notChecked = partial ? [`ledger: ${manifest.checkable.ledger}`] : [];
+  if (!ring) notChecked.push('signatures: the bundle carries no key events (exported before events were signed)');
   const unchecked = legality.unchecked();
+  if (report.grounds.unchecked) notChecked.push(`grounds: ${report.grounds.unchecked} cited event(s) lie outside this bundle`);
   if (unchecked.length) notChecked.push(`machines: ${unchecked.length} stream(s) start mid-way (${unchecked.slice(0, 5).join(', ')}${unchecked.length > 5 ? ', …' : ''})`);
   if (seen.unreadable !== null) problem('format', `line ${seen.unreadable} is not a stored event in JSON`);
   if (!report.ok || seen.unreadable !== null) return answer(manifest, log, notChecked);
@@ -112,6 +138,8 @@ export async function verifyBundle(
   expect('machines', 'machines', log.machines, manifest.machines);
   if (!partial) {
     expect('anchor', 'ledger anchor', report.anchor, manifest.anchor);
+    // The keys signatures were checked against must be the key events the log itself holds.
+    if (keyEvents) expect('keys', 'key events', keyLines, keyEvents.map((event) => eventLine(event)));
     if (manifest.starts.length) problem('scope', 'a whole-log bundle cannot start any stream mid-way');
   }
   if (seen.outside) {

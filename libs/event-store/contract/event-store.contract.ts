@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { GENESIS_HASH, verifyLog, type NewEvent, type StoredEvent } from '../../envelope/index.js';
+import { GENESIS_HASH, verifyLog, type EventSigner, type NewEvent, type StoredEvent } from '../../envelope/index.js';
+import { SigningKey } from '../../signing/index.js';
 import { ConcurrencyError, DuplicateEventIdError } from '../errors.js';
 import type { EventStore } from '../port.js';
 import { testEvent, testEvents, testMetadata } from './test-events.js';
@@ -24,11 +25,19 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** What a writer handed in, as it must come back. */
 const written = (event: NewEvent) => ({ id: event.id, type: event.type, data: event.data, metadata: event.metadata });
 
+/** What a fixture is opened with: a signer, for the signing tests. */
+export interface EventStoreFixtureOptions {
+  signer?: EventSigner;
+}
+
 /**
  * THE event store contract: every adapter runs this suite unchanged (DESIGN.md §3 "One contract test suite").
- * `open` must return an empty store; each test opens its own and disposes it.
+ * `open` must return an empty store, signing with `options.signer` when given; each test opens its own and disposes it.
  */
-export function describeEventStoreContract(name: string, open: () => Promise<EventStoreFixture>): void {
+export function describeEventStoreContract(
+  name: string,
+  open: (options?: EventStoreFixtureOptions) => Promise<EventStoreFixture>,
+): void {
   describe(`EventStore contract: ${name}`, () => {
     let fixture: EventStoreFixture;
     let store: EventStore;
@@ -198,6 +207,58 @@ export function describeEventStoreContract(name: string, open: () => Promise<Eve
       });
     });
 
+    describe('signatures', () => {
+      const key = SigningKey.generate();
+      const verifies = (event: StoredEvent) =>
+        event.signature?.keyId === key.keyId && key.verifying.verify('event', event.hash, event.signature.value);
+
+      it('stores no signature without a signer', async () => {
+        const { events } = await store.append('s', testEvents(2), { expectedRevision: 'no-stream' });
+        expect(events.map((event) => event.signature)).toEqual([undefined, undefined]);
+        expect((await readWholeLog(store)).every((event) => event.signature === undefined)).toBe(true);
+      });
+
+      it('signs every event over its hash, on every append path, and reads the signatures back', async () => {
+        const signed = await open({ signer: key });
+        try {
+          const s = signed.store;
+          const appended = [
+            await s.append('a', testEvents(3), { expectedRevision: 'no-stream' }),
+            await s.append('a', testEvents(1), { expectedRevision: 2 }),
+            await s.append('b', testEvents(2), { expectedRevision: 'any' }),
+            await s.append('b', testEvents(1), { expectedRevision: 'any' }),
+          ].flatMap((result) => result.events);
+          expect(appended).toHaveLength(7);
+          expect(appended.every(verifies)).toBe(true);
+          const all = await readWholeLog(s);
+          expect(all).toEqual(appended);
+          expect(all.every(verifies)).toBe(true);
+          expect([...(await s.readStream('a')), ...(await s.readStream('b'))]).toEqual(appended);
+          expect(await s.findEvent('b', appended[6]!.id)).toEqual(appended[6]);
+          // The signature covers the hash only: the chain is what an unsigned store would have made.
+          expect(await verifyLog(all)).toMatchObject({ ok: true, events: 7, streams: 2 });
+          // A retried append gives back the stored signatures.
+          const retry = await s.append('a', [written(appended[3]!)], { expectedRevision: 3 });
+          expect(retry.duplicate).toBe(true);
+          expect(retry.events[0]!.signature).toEqual(appended[3]!.signature);
+        } finally {
+          await signed.dispose();
+        }
+      });
+
+      it('gives a signature that another key or another hash does not verify', async () => {
+        const signed = await open({ signer: key });
+        try {
+          const [event] = (await signed.store.append('s', testEvents(1), { expectedRevision: 'no-stream' })).events;
+          expect(verifies(event!)).toBe(true);
+          expect(SigningKey.generate().verifying.verify('event', event!.hash, event!.signature!.value)).toBe(false);
+          expect(key.verifying.verify('event', GENESIS_HASH, event!.signature!.value)).toBe(false);
+        } finally {
+          await signed.dispose();
+        }
+      });
+    });
+
     describe('reading', () => {
       it('reads a stream from and to a revision, and an unknown stream as empty', async () => {
         await store.append('s', testEvents(6), { expectedRevision: 'no-stream' });
@@ -223,6 +284,29 @@ export function describeEventStoreContract(name: string, open: () => Promise<Eve
         expect(await store.findEvent('s', elsewhere!.id)).toBeUndefined();
         expect(await store.findEvent('nope', first!.id)).toBeUndefined();
         expect(await store.findEvent('s', testEvent().id)).toBeUndefined();
+      });
+
+      it('names the streams that start with a prefix, once each, sorted, and only streams with events', async () => {
+        for (const stream of ['partner-WHO', 'partner-ITU', 'partners', 'ballot-1', 'partner', 'partner-ITU-2', 'office-chair', 'partnes-x', 'partner.x']) {
+          await store.append(stream, testEvents(2), { expectedRevision: 'any' });
+        }
+        await store.append('partner-empty', [], { expectedRevision: 'no-stream' });
+
+        expect(await store.streamNames('partner-')).toEqual(['partner-ITU', 'partner-ITU-2', 'partner-WHO']);
+        expect(await store.streamNames('partner')).toEqual(['partner', 'partner-ITU', 'partner-ITU-2', 'partner-WHO', 'partner.x', 'partners']);
+        expect(await store.streamNames('office-')).toEqual(['office-chair']);
+        expect(await store.streamNames('nothing-')).toEqual([]);
+        expect(await store.streamNames('')).toEqual([
+          'ballot-1', 'office-chair', 'partner', 'partner-ITU', 'partner-ITU-2', 'partner-WHO', 'partner.x', 'partners', 'partnes-x',
+        ]);
+      });
+
+      it('names streams by a prefix with non-ASCII characters, in code point order', async () => {
+        for (const stream of ['ville-🏙️', 'ville-é', 'ville-z', 'villf-a', 'ville-北京']) {
+          await store.append(stream, testEvents(1), { expectedRevision: 'no-stream' });
+        }
+        expect(await store.streamNames('ville-')).toEqual(['ville-z', 'ville-é', 'ville-北京', 'ville-🏙️']);
+        expect(await store.streamNames('ville-é')).toEqual(['ville-é']);
       });
 
       it('pages through the whole log in position order with after/next/end, without gaps or repeats', async () => {

@@ -1,3 +1,4 @@
+import { SigningKey } from '../../signing/index.js';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -171,10 +172,17 @@ describe('openStores with U4SSC_STORE=eventstoredb (no EventStoreDB server here:
     );
   });
 
+  it('needs a signing key', async () => {
+    await expect(
+      openStores({ store: 'eventstoredb', sqliteFile: join(dir, 'rm.sqlite'), eventStoreUrl: 'esdb://127.0.0.1:1?tls=false' }),
+    ).rejects.toThrow(/U4SSC_STORE=eventstoredb needs a signing key: set U4SSC_SIGNING_KEY_FILE/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('stops start-up on an unreachable server before creating the read-model file', async () => {
     const sqliteFile = join(dir, 'data', 'read-models.sqlite');
     await expect(
-      openStores({ store: 'eventstoredb', sqliteFile, eventStoreUrl: 'esdb://127.0.0.1:1?tls=false' }),
+      openStores({ store: 'eventstoredb', sqliteFile, eventStoreUrl: 'esdb://127.0.0.1:1?tls=false', signingKey: SigningKey.generate().toPem() }),
     ).rejects.toThrow(/^EventStoreDB at 127\.0\.0\.1:1 is not reachable/);
     expect(readdirSync(dir)).toEqual([]);
   });

@@ -15,8 +15,8 @@ import { describeEventStoreDb, eventStoreTestUrl, openIsolatedStore } from './te
  * server held before it opened, so the contract sees the empty log it expects.
  */
 describeEventStoreDb('EventStoreDbEventStore', () => {
-  describeEventStoreContract('eventstoredb', async () => {
-    const store = await openIsolatedStore();
+  describeEventStoreContract('eventstoredb', async (options) => {
+    const store = await openIsolatedStore(options);
     return { store, dispose: () => store.close() };
   });
 

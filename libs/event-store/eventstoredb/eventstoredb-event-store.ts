@@ -9,7 +9,7 @@ import {
   type ReadPosition,
   type StreamingRead,
 } from '@eventstore/db-client';
-import { chainEvents, GENESIS_HASH, type NewEvent, type StoredEvent } from '../../envelope/index.js';
+import { chainEvents, GENESIS_HASH, type EventSigner, type NewEvent, type StoredEvent } from '../../envelope/index.js';
 import { checkExpectedRevision, isRetry, normaliseEvent, pageSize, refuseRepeatedIds } from '../append-rules.js';
 import { ConcurrencyError } from '../errors.js';
 import type {
@@ -25,6 +25,7 @@ import type {
   Subscription,
 } from '../port.js';
 import { LocalSubscriptions } from '../subscription.js';
+import { namesWithPrefix } from '../stream-prefix.js';
 import { EventIdClaims, storedPlaces } from './event-id-claims.js';
 import { describeEndpoint, EventStoreDbError, mapEventStoreDbError } from './eventstoredb-errors.js';
 import {
@@ -63,6 +64,8 @@ export interface EventStoreDbEventStoreOptions {
    * from position 0 starts at the server's current end instead of scanning its whole history for the prefix.
    */
   ignoreExistingLog?: boolean;
+  /** Signs every event appended (docs/integrity.md); unsigned without one. */
+  signer?: EventSigner;
 }
 
 /**
@@ -100,6 +103,7 @@ export class EventStoreDbEventStore implements EventStore {
     private readonly streamPrefix: string,
     /** Records at or before this position are not part of this store's log (ignoreExistingLog); 0 otherwise. */
     private readonly floor: number,
+    private readonly signer: EventSigner | undefined,
   ) {
     this.claims = new EventIdClaims(client, streamPrefix);
   }
@@ -122,7 +126,7 @@ export class EventStoreDbEventStore implements EventStore {
     }
     try {
       const end = await lastRecordPosition(client);
-      return new EventStoreDbEventStore(client, endpoint, prefix, options.ignoreExistingLog ? end : 0);
+      return new EventStoreDbEventStore(client, endpoint, prefix, options.ignoreExistingLog ? end : 0, options.signer);
     } catch (error) {
       await client.dispose().catch(() => undefined);
       throw mapEventStoreDbError(error, endpoint);
@@ -164,6 +168,21 @@ export class EventStoreDbEventStore implements EventStore {
 
   async lastRevision(stream: string): Promise<number> {
     return this.call(async () => (await this.tail(stream)).lastRevision);
+  }
+
+  /**
+   * Best effort: EventStoreDB lists streams only through its `$streams` projection, which a server may not run, so
+   * the names are collected by walking the log as readAll delivers it (an enumeration reads every event).
+   */
+  async streamNames(prefix: string): Promise<string[]> {
+    const names = new Set<string>();
+    for (let after = 0; ; ) {
+      const page = await this.readAll({ after, limit: 10_000 });
+      for (const event of page.events) names.add(event.stream);
+      if (page.end) break;
+      after = page.next;
+    }
+    return namesWithPrefix(names, prefix);
   }
 
   /**
@@ -266,7 +285,7 @@ export class EventStoreDbEventStore implements EventStore {
     if (events.length === 0) return { lastRevision, events: [], duplicate: false };
 
     await this.claims.claim(stream, ids.filter((id) => !claims.has(id)));
-    const chained = chainEvents(stream, lastRevision, tailHash, events);
+    const chained = chainEvents(stream, lastRevision, tailHash, events, this.signer);
     await this.client.appendToStream(this.streamName(stream), chained.map(toEventData), {
       expectedRevision: toEventStoreDbRevision(lastRevision === -1 ? 'no-stream' : lastRevision),
       requiresLeader: true,

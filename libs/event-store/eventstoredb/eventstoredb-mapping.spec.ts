@@ -7,6 +7,7 @@ import { isRetry, normaliseEvent } from '../append-rules.js';
 import { testEvent, testEvents, testMetadata } from '../contract/test-events.js';
 import { DuplicateEventIdError } from '../errors.js';
 import { storedPlaces } from './event-id-claims.js';
+import { SigningKey } from '../../signing/index.js';
 import {
   classifyRecord,
   CLAIM_STREAM_PREFIX,
@@ -138,6 +139,18 @@ describe('EventStoreDB mapping (no EventStoreDB server here: mapping only)', () 
       expect(read).toEqual(written.map((event, index) => ({ ...event, position: 1000 + index })));
       expect(read.slice(3, 5).map((event) => event.data)).toEqual([null, null]);
       return expect(verifyLog(read)).resolves.toMatchObject({ ok: true, events: 7, streams: 1 });
+    });
+
+    it('keeps a signature in the envelope and reads it back; a malformed one is refused', () => {
+      const key = SigningKey.generate();
+      const [event] = chainEvents('s', -1, GENESIS_HASH, testEvents(1).map(normaliseEvent), key);
+      const resolved = asServerReturns(event!, 42n);
+      const read = fromResolvedEvent(resolved);
+      expect(read.signature).toEqual(event!.signature);
+      expect(key.verifying.verify('event', read.hash, read.signature!.value)).toBe(true);
+      expect(fromResolvedEvent(asServerReturns(chained('s', 1)[0]!, 43n))).not.toHaveProperty('signature');
+      (resolved.event!.metadata as { signature: unknown }).signature = { keyId: 7 };
+      expect(() => fromResolvedEvent(resolved)).toThrow(/signature without a key id/);
     });
 
     it('strips the stream prefix, which the hash never included', async () => {

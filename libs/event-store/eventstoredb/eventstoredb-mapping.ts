@@ -9,7 +9,7 @@ import {
   type Position,
   type ReadPosition,
 } from '@eventstore/db-client';
-import type { EventMetadata, StoredEvent } from '../../envelope/index.js';
+import type { EventMetadata, EventSignature, StoredEvent } from '../../envelope/index.js';
 import { derivedId } from '../../kernel/ids.js';
 import type { ExpectedRevision } from '../port.js';
 
@@ -23,8 +23,8 @@ import type { ExpectedRevision } from '../port.js';
  *   derived from it, and the port id is kept in the envelope either way;
  * - its type is the port type, its data the port data as JSON;
  * - its metadata JSON is the envelope: the port metadata plus id, revision, prevHash and hash (what the hash chain
- *   needs to be re-derived from EventStoreDB alone), marked `u4ssc: 1` so events written by anything else are
- *   recognised and refused rather than misread.
+ *   needs to be re-derived from EventStoreDB alone) and the event's signature when it has one, marked `u4ssc: 1`
+ *   so events written by anything else are recognised and refused rather than misread.
  */
 
 /** The envelope format written into every event's metadata. */
@@ -40,6 +40,8 @@ export interface EnvelopeMetadata {
   revision: number;
   prevHash: string;
   hash: string;
+  /** Absent on events written before signing began. */
+  signature?: EventSignature;
   metadata: EventMetadata;
   /** Read by EventStoreDB's UI and `$by_correlation_id`; the engine itself reads only `metadata`. */
   $correlationId: string;
@@ -83,6 +85,7 @@ export function toEventData(event: Omit<StoredEvent, 'position'>): JSONEventData
     revision: event.revision,
     prevHash: event.prevHash,
     hash: event.hash,
+    ...(event.signature && { signature: { keyId: event.signature.keyId, value: event.signature.value } }),
     metadata: event.metadata,
     $correlationId: event.metadata.correlationId,
     $causationId: event.metadata.causationId,
@@ -113,6 +116,10 @@ export function fromResolvedEvent(resolved: ResolvedEventLike, streamPrefix = ''
     throw foreign(`its envelope says revision ${envelope.revision}`);
   }
   if (eventStoreDbId(envelope.id) !== recorded.id.toLowerCase()) throw foreign(`its envelope names id ${envelope.id}`);
+  const signature = envelope.signature as Partial<EventSignature> | undefined;
+  if (signature !== undefined && (typeof signature?.keyId !== 'string' || typeof signature.value !== 'string')) {
+    throw foreign('its envelope carries a signature without a key id and a value');
+  }
 
   return {
     id: envelope.id,
@@ -124,6 +131,7 @@ export function fromResolvedEvent(resolved: ResolvedEventLike, streamPrefix = ''
     metadata: envelope.metadata,
     prevHash: envelope.prevHash,
     hash: envelope.hash,
+    ...(signature && { signature: { keyId: signature.keyId!, value: signature.value! } }),
   };
 }
 

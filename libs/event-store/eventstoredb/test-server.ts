@@ -1,3 +1,4 @@
+import type { EventSigner } from '../../envelope/index.js';
 import { randomBytes } from 'node:crypto';
 import { describe } from '@jest/globals';
 import { EventStoreDbEventStore } from './eventstoredb-event-store.js';
@@ -36,12 +37,13 @@ export function describeEventStoreDb(name: string, fn: () => void): void {
  * A store that sees an empty log on a server shared by every fixture and every run: its streams carry a random
  * prefix and what the server already held is left out.
  */
-export async function openIsolatedStore(): Promise<EventStoreDbEventStore> {
+export async function openIsolatedStore(options: { signer?: EventSigner } = {}): Promise<EventStoreDbEventStore> {
   const url = eventStoreTestUrl();
   if (!url) throw new Error(`${EVENTSTORE_URL_VARIABLE} is not set`);
   return EventStoreDbEventStore.open({
     connectionString: url,
     streamPrefix: `test_${randomBytes(6).toString('hex')}_`,
     ignoreExistingLog: true,
+    ...options,
   });
 }

@@ -3,8 +3,8 @@ import { describeEventStoreContract } from '../contract/event-store.contract.js'
 import { testEvents } from '../contract/test-events.js';
 import { MemoryEventStore } from './memory-event-store.js';
 
-describeEventStoreContract('memory', async () => {
-  const store = new MemoryEventStore();
+describeEventStoreContract('memory', async (options) => {
+  const store = new MemoryEventStore(options);
   return { store, dispose: () => store.close() };
 });
 

@@ -1,4 +1,5 @@
-import { chainEvents, GENESIS_HASH, type NewEvent, type StoredEvent } from '../../envelope/index.js';
+import { chainEvents, GENESIS_HASH, type EventSigner, type NewEvent, type StoredEvent } from '../../envelope/index.js';
+import { namesWithPrefix } from '../stream-prefix.js';
 import {
   checkExpectedRevision,
   isRetry,
@@ -21,6 +22,11 @@ import type {
 } from '../port.js';
 import { LocalSubscriptions } from '../subscription.js';
 
+export interface MemoryEventStoreOptions {
+  /** Signs every event appended (docs/integrity.md); unsigned without one. */
+  signer?: EventSigner;
+}
+
 /**
  * The event store in a process's memory: for tests and throw-away runs.
  * Each append runs without an `await` between its check and its write, so it is atomic on the event loop
@@ -34,6 +40,11 @@ export class MemoryEventStore implements EventStore {
   private readonly byId = new Map<string, StoredEvent>();
   private readonly subscriptions = new LocalSubscriptions();
   private closed = false;
+  private readonly signer: EventSigner | undefined;
+
+  constructor(options: MemoryEventStoreOptions = {}) {
+    this.signer = options.signer;
+  }
 
   async append(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
     this.assertOpen();
@@ -59,7 +70,7 @@ export class MemoryEventStore implements EventStore {
     if (incoming.length === 0) return { lastRevision: tail?.revision ?? -1, events: [], duplicate: false };
 
     const base = this.log.length;
-    const placed = chainEvents(stream, tail?.revision ?? -1, tail?.hash ?? GENESIS_HASH, incoming).map(
+    const placed = chainEvents(stream, tail?.revision ?? -1, tail?.hash ?? GENESIS_HASH, incoming, this.signer).map(
       (event, index): StoredEvent => ({ ...event, position: base + index + 1 }),
     );
     for (const event of placed) {
@@ -83,6 +94,11 @@ export class MemoryEventStore implements EventStore {
   async lastRevision(stream: string): Promise<number> {
     this.assertOpen();
     return this.streams.get(stream)?.at(-1)?.revision ?? -1;
+  }
+
+  async streamNames(prefix: string): Promise<string[]> {
+    this.assertOpen();
+    return namesWithPrefix(this.streams.keys(), prefix);
   }
 
   async findEvent(stream: string, id: string): Promise<StoredEvent | undefined> {

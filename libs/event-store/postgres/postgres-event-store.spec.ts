@@ -4,7 +4,9 @@ import { chainEvents, GENESIS_HASH, verifyLog, type StoredEvent } from '../../en
 import { describeEventStoreContract } from '../contract/event-store.contract.js';
 import { testEvent, testEvents } from '../contract/test-events.js';
 import { PostgresEventStore, type PostgresEventStoreOptions } from './postgres-event-store.js';
-import { describePostgres, dropSchema, postgresTestUrl, randomSchemaName } from './test-database.js';
+import { createSchema, describePostgres, dropSchema, postgresTestUrl, randomSchemaName } from './test-database.js';
+import { SigningKey } from '../../signing/index.js';
+import { normaliseEvent } from '../append-rules.js';
 import { readWholeLog } from '../contract/test-helpers.js';
 
 async function openStore(options: Partial<PostgresEventStoreOptions> = {}) {
@@ -34,6 +36,39 @@ async function readUntil(store: PostgresEventStore, after: number, count: number
 
 describePostgres('PostgresEventStore', () => {
   describeEventStoreContract('postgres', openStore);
+
+  it('upgrades a table created before events were signed: its events read back unsigned, new ones signed', async () => {
+    const schema = randomSchemaName('legacy');
+    await createSchema(schema);
+    const client = new pg.Client({ connectionString: postgresTestUrl() });
+    await client.connect();
+    let store: PostgresEventStore | undefined;
+    try {
+      const table = `${pg.escapeIdentifier(schema)}.events`;
+      await client.query(`CREATE TABLE ${table} (
+        position bigint PRIMARY KEY, transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
+        id text NOT NULL UNIQUE, stream text NOT NULL, revision bigint NOT NULL, type text NOT NULL,
+        data json NOT NULL, metadata json NOT NULL, prev_hash text NOT NULL, hash text NOT NULL,
+        UNIQUE (stream, revision))`);
+      const [old] = chainEvents('s', -1, GENESIS_HASH, testEvents(1).map(normaliseEvent));
+      await client.query(
+        `INSERT INTO ${table} (position, id, stream, revision, type, data, metadata, prev_hash, hash)
+         VALUES (pg_current_xact_id()::text::bigint << 16, $1, 's', 0, $2, $3, $4, $5, $6)`,
+        [old!.id, old!.type, JSON.stringify(old!.data), JSON.stringify(old!.metadata), old!.prevHash, old!.hash],
+      );
+      const key = SigningKey.generate();
+      store = await PostgresEventStore.open({ connectionString: postgresTestUrl(), schema, signer: key });
+      await store.append('s', testEvents(1), { expectedRevision: 0 });
+      const [first, second] = await store.readStream('s');
+      expect(first).not.toHaveProperty('signature');
+      expect(key.verifying.verify('event', second!.hash, second!.signature!.value)).toBe(true);
+      expect(await verifyLog(await readWholeLog(store))).toMatchObject({ ok: true, events: 2 });
+    } finally {
+      await store?.close();
+      await client.end();
+      await dropSchema(schema);
+    }
+  });
 
   describe('at the database level', () => {
     let fixture: Awaited<ReturnType<typeof openStore>>;
@@ -80,7 +115,7 @@ describePostgres('PostgresEventStore', () => {
            VALUES (1, $1, 'forged', 0, 'X', '{}', '{}', $2, $3)`,
           [forged!.id, forged!.prevHash, forged!.hash],
         ),
-      ).rejects.toThrow(/events_position_from_transaction/);
+      ).rejects.toThrow(/not one the store issues/);
     });
 
     it('refuses an append of more than 65,535 events with a clear error', async () => {

@@ -9,14 +9,16 @@ import { sqliteBusyCode } from './busy.js';
 const OPEN_BUSY_TIMEOUT_MS = 5000;
 
 /**
- * Opens (creating if needed) a SQLite file with the engine's durability settings and runs `schema` in an
- * IMMEDIATE transaction. The event log and the read models share the file, each on its own connection.
+ * Opens (creating if needed) a SQLite file with the engine's durability settings and runs `schema`, then
+ * `upgrade` (changes to existing files the schema's IF NOT EXISTS cannot make), in one IMMEDIATE transaction.
+ * The event log and the read models share the file, each on its own connection.
  */
 export function openSqliteDatabase(
   file: string,
   schema: string,
   busyTimeoutMs = 5000,
   synchronous: 'FULL' | 'NORMAL' = 'FULL',
+  upgrade: (db: Database.Database) => void = () => undefined,
 ): Database.Database {
   const db = new Database(file);
   try {
@@ -25,7 +27,10 @@ export function openSqliteDatabase(
     switchToWal(db);
     // FULL: a write acknowledged to a caller survives power loss, not only a process crash (the event log).
     db.pragma(`synchronous = ${synchronous}`);
-    db.transaction(() => db.exec(schema)).immediate();
+    db.transaction(() => {
+      db.exec(schema);
+      upgrade(db);
+    }).immediate();
     db.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
     return db;
   } catch (error) {

@@ -2,14 +2,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { verifyLog, type StoredEvent } from '../../envelope/index.js';
+import Database from 'better-sqlite3';
+import { chainEvents, GENESIS_HASH, verifyLog, type StoredEvent } from '../../envelope/index.js';
+import { SigningKey } from '../../signing/index.js';
+import { normaliseEvent } from '../append-rules.js';
 import { describeEventStoreContract } from '../contract/event-store.contract.js';
 import { testEvents } from '../contract/test-events.js';
 import { SqliteEventStore } from './sqlite-event-store.js';
 
-describeEventStoreContract('sqlite', async () => {
+describeEventStoreContract('sqlite', async (options) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'u4ssc-'));
-  const store = SqliteEventStore.open(path.join(dir, 'events.db'));
+  const store = SqliteEventStore.open(path.join(dir, 'events.db'), options);
   return {
     store,
     async dispose() {
@@ -56,6 +59,32 @@ describe('SqliteEventStore', () => {
     const next = await again.append('s', testEvents(1), { expectedRevision: 2 });
     expect(next.events[0]!.position).toBe(4);
     expect(await verifyLog((await again.readAll()).events)).toMatchObject({ ok: true, events: 4 });
+  });
+
+  it('upgrades a file written before events were signed: its events read back unsigned, new ones signed', async () => {
+    const legacy = new Database(file);
+    legacy.exec(`CREATE TABLE events (
+      position INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, stream TEXT NOT NULL, revision INTEGER NOT NULL,
+      type TEXT NOT NULL, data TEXT NOT NULL, metadata TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL,
+      UNIQUE (stream, revision))`);
+    const [old] = chainEvents('s', -1, GENESIS_HASH, testEvents(1).map(normaliseEvent));
+    legacy
+      .prepare('INSERT INTO events (id, stream, revision, type, data, metadata, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(old!.id, 's', 0, old!.type, JSON.stringify(old!.data), JSON.stringify(old!.metadata), old!.prevHash, old!.hash);
+    legacy.close();
+
+    const key = SigningKey.generate();
+    const store = SqliteEventStore.open(file, { signer: key });
+    opened.push(store);
+    const columns = store.db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('events')").all();
+    expect(columns.map((column) => column.name)).toEqual(expect.arrayContaining(['signature_key', 'signature']));
+    await store.append('s', testEvents(1), { expectedRevision: 0 });
+    const [first, second] = await store.readStream('s');
+    expect(first).not.toHaveProperty('signature');
+    expect(key.verifying.verify('event', second!.hash, second!.signature!.value)).toBe(true);
+    expect(await verifyLog(await store.readStream('s'))).toMatchObject({ ok: true, events: 2 });
+    // Opening the upgraded file again adds nothing.
+    opened.push(SqliteEventStore.open(file));
   });
 
   it('shares the file between connections: revision checks hold across them', async () => {
