@@ -20,6 +20,7 @@ import {
 import type { DocSession, Projection } from '../libs/projections/index.js';
 import type { DocChange } from '../libs/read-models/port.js';
 import { SqliteReadModelStore } from '../libs/read-models/sqlite/sqlite-read-model-store.js';
+import { SigningKey } from '../libs/signing/index.js';
 import { SqliteSnapshotStore } from '../libs/snapshots/index.js';
 import { partnerEvents } from './lib/events.js';
 import { HttpClient } from './lib/http-client.js';
@@ -90,6 +91,7 @@ export async function longStreams(
   // As EngineModule wires them: stored snapshots every 100 events, and the last folded state per stream in memory.
   const snapshots: RunnerSnapshots = {
     store: snapshotStore,
+    key: SigningKey.generate(),
     every: DEFAULT_SNAPSHOT_EVERY,
     cache: new StateCache(),
     onProblem: (message) => {

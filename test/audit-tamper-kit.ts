@@ -93,7 +93,8 @@ export async function sqliteFixture(): Promise<TamperFixture> {
 export async function postgresFixture(): Promise<TamperFixture> {
   const fresh = await freshSchema('tamper');
   const store = await PostgresEventStore.open({ connectionString: fresh.url, schema: fresh.schema });
-  const client = new pg.Client({ connectionString: fresh.url });
+  // The attacker holds the owner's rights: only an owner can disable the triggers.
+  const client = new pg.Client({ connectionString: fresh.ownerUrl });
   await client.connect();
   const table = `${pg.escapeIdentifier(fresh.schema)}.events`;
   await client.query(`ALTER TABLE ${table} DISABLE TRIGGER ALL`);

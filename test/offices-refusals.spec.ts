@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
+import { verifyStore } from '../libs/audit/verify-store.js';
 import { ManualClock } from '../libs/kernel/clock.js';
 import type { ApiHarness } from './support/api-harness.js';
 import { ANNEX_II, bearer, inDays, registerPartners, representativeOf } from './support/ballots.js';
@@ -104,6 +105,15 @@ describe('office refusals append nothing', () => {
       const again = await decidedAppointmentBallot(api, secretariat, 'ip-leader', 'p-ip', ALL_YES, { closesAt: closesAt(), channel: 'meeting' });
       await refused(() => post('/v1/offices/ip-leader/renewals', secretariat, { ballotId: again }), 422, /needs a recorded justification.*\(ToR Annex I\)/, { field: 'justification' });
       await post('/v1/offices/ip-leader/renewals', secretariat, { ballotId: again, justification: 'No other candidate stood at the Annual Meeting' }).expect(201);
+      // The renewal cites the election's outcome and its channel (a meeting), each from the ballot's stream; verify checks both.
+      const renewed = (await api.stores.events.readStream('office-ip-leader')).find((event) => event.type === 'TermRenewed')!;
+      const [drafted] = await api.stores.events.readStream(`ballot-${again}`);
+      expect(renewed.metadata.grounds?.map((ground) => [ground.stream, ground.type, ground.claim])).toEqual([
+        [`ballot-${again}`, 'BallotDecided', { ballotId: again, outcome: 'approved', subject: { kind: 'appointment', reference: 'office:ip-leader:p-ip' } }],
+        [`ballot-${again}`, 'BallotDrafted', { ballotId: again, channel: 'meeting', subject: { kind: 'appointment', reference: 'office:ip-leader:p-ip' } }],
+      ]);
+      expect(renewed.metadata.grounds![1]).toMatchObject({ revision: 0, hash: drafted!.hash });
+      expect(await verifyStore(api.stores.events)).toMatchObject({ ok: true, fault: null, grounds: { unchecked: 0 } });
       const register = await request(api.server).get(`/v1/offices?at=${encodeURIComponent(inDays(clock.now(), 800))}&basis=latest`).set('Authorization', auditor).expect(200);
       expect(register.body.offices.find((entry: { seat: string }) => entry.seat === 'ip-leader')).toMatchObject({ term: { number: 2, kind: 'renewal', flags: ['annex-i-renewal'], justification: 'No other candidate stood at the Annual Meeting' } });
     });

@@ -11,6 +11,7 @@ import { newId } from '../libs/kernel/ids.js';
 import { foldEvents, restoreState, runCommand, SNAPSHOT_FORMAT, type RunnerDeps } from '../libs/process-runner/index.js';
 import { SqliteSnapshotStore, type SnapshotStore } from '../libs/snapshots/index.js';
 import { PostgresSnapshotStore } from '../libs/snapshots/postgres/postgres-snapshot-store.js';
+import { SigningKey } from '../libs/signing/index.js';
 import type { RuleSet } from '../state-machines/ballot/ballot.rules.js';
 import { tempDir } from './support/temp-dir.js';
 
@@ -22,6 +23,8 @@ import { tempDir } from './support/temp-dir.js';
  */
 
 const secretariat: Actor = { id: 'sec-1', role: 'secretariat' };
+/** One engine key for every writer, as instances that share a key (or trust each other's published keys) have. */
+const key = SigningKey.generate();
 const rep = (org: string): Actor => ({ id: `rep-${org}`, role: 'partner', org });
 const ELECTORATE = Array.from({ length: 16 }, (_, index) => `P${String(index).padStart(2, '0')}`);
 const RULES: RuleSet = {
@@ -94,7 +97,7 @@ const sqliteBackend = (): Backend => {
 
 const postgresBackend = async (): Promise<Backend> => {
   const schema: FreshSchema = await freshSchema('snapshot_race');
-  const options = { connectionString: postgresTestUrl(), schema: schema.schema };
+  const options = { connectionString: schema.url, schema: schema.schema };
   return {
     open: async () => ({ events: await PostgresEventStore.open(options), snapshots: await PostgresSnapshotStore.open(options) }),
     dispose: () => schema.drop(),
@@ -131,7 +134,7 @@ function describeRace(name: string, backend: () => Promise<Backend>, wrap: (name
     const deps = (writer: Writer, maxAttempts?: number): RunnerDeps => ({
       store: gated(writer.events, gate),
       clock,
-      snapshots: { store: writer.snapshots, every: 1, onProblem: (message) => { throw new Error(`unexpected: ${message}`); } },
+      snapshots: { store: writer.snapshots, key, every: 1, onProblem: (message) => { throw new Error(`unexpected: ${message}`); } },
       ...(maxAttempts !== undefined ? { maxAttempts } : {}),
     });
     const vote = (writer: Writer, voter: string, maxAttempts?: number) =>

@@ -24,6 +24,7 @@ import {
 } from '../libs/process-runner/index.js';
 import { SqliteSnapshotStore, type SnapshotStore } from '../libs/snapshots/index.js';
 import { PostgresSnapshotStore } from '../libs/snapshots/postgres/postgres-snapshot-store.js';
+import { SigningKey } from '../libs/signing/index.js';
 import { startApi, type ApiHarness } from './support/api-harness.js';
 import { ANNEX_II, bearer, eventually, inDays, openBallot, registerPartners, representativeOf } from './support/ballots.js';
 import { tempDir } from './support/temp-dir.js';
@@ -34,6 +35,9 @@ import { cycleToPresented, getCycle, importOfficeHolder, postOn, type Cast } fro
  * snapshot at any revision, plus the events after it, is the state of the full fold, on SQLite and PostgreSQL;
  * `u4ssc serve`'s wiring writes and reads them; dropping them changes no answer.
  */
+
+/** The key these tests sign their snapshots with, as the engine does with its own. */
+const key = SigningKey.generate();
 
 /** What must be equal whichever way a state was reached. */
 const observable = (state: ProcessState) => ({
@@ -58,7 +62,7 @@ async function streamsOf(store: EventStore): Promise<Map<string, StoredEvent[]>>
  */
 async function expectResumedEqualsFull(events: EventStore, snapshots: SnapshotStore): Promise<Set<string>> {
   const problems: string[] = [];
-  const settings: RunnerSnapshots = { store: snapshots, every: 1, onProblem: (message) => problems.push(message) };
+  const settings: RunnerSnapshots = { store: snapshots, key, every: 1, onProblem: (message) => problems.push(message) };
   const machines = new Set<string>();
   for (const [stream, history] of await streamsOf(events)) {
     const pinned = history[0]!.metadata.machine;
@@ -160,7 +164,7 @@ describe('snapshots on logs of every process', () => {
     const events = SqliteEventStore.open(file);
     const snapshots = SqliteSnapshotStore.open(file);
     const problems: string[] = [];
-    const settings: RunnerSnapshots = { store: snapshots, every: 1, onProblem: (message) => problems.push(message) };
+    const settings: RunnerSnapshots = { store: snapshots, key, every: 1, onProblem: (message) => problems.push(message) };
     try {
       const streams = await streamsOf(events);
       const before = new Map<string, unknown>();
@@ -194,8 +198,8 @@ describe('snapshots on logs of every process', () => {
     let snapshots: PostgresSnapshotStore;
     beforeAll(async () => {
       schema = await freshSchema('snapshots');
-      events = await PostgresEventStore.open({ connectionString: postgresTestUrl(), schema: schema.schema });
-      snapshots = await PostgresSnapshotStore.open({ connectionString: postgresTestUrl(), schema: schema.schema });
+      events = await PostgresEventStore.open({ connectionString: schema.url, schema: schema.schema });
+      snapshots = await PostgresSnapshotStore.open({ connectionString: schema.url, schema: schema.schema });
       const source = SqliteEventStore.open(file);
       try {
         await copyLog(source, events);
@@ -215,7 +219,7 @@ describe('snapshots on logs of every process', () => {
 
     it('dropping the snapshot table changes no answer', async () => {
       const problems: string[] = [];
-      const settings: RunnerSnapshots = { store: snapshots, every: 1, onProblem: (message) => problems.push(message) };
+      const settings: RunnerSnapshots = { store: snapshots, key, every: 1, onProblem: (message) => problems.push(message) };
       const streams = await streamsOf(events);
       const answers = async () => {
         const out = new Map<string, unknown>();

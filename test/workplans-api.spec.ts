@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
+import { verifyStore } from '../libs/audit/verify-store.js';
 import { derivedId } from '../libs/kernel/ids.js';
 import { ManualClock } from '../libs/kernel/clock.js';
 import { startApi, type ApiHarness } from './support/api-harness.js';
@@ -225,5 +226,32 @@ describe('workplan cycle over HTTP (ToR ¶10(a)-(d))', () => {
     const again = await step(() => postOn(api, '2028', 'compile', secretariat, { text: 'workplan 2028 v2, revised after the vote' }));
     expect(again.state).toBe('underReview');
     expect(again.resource.rounds.map((round: { round: number }) => round.round)).toEqual([1, 2]);
+  });
+
+  it('cites the recorded facts each decision rests on, and verify finds every one in the log as cited', async () => {
+    const cycle = await api.stores.events.readStream('workplan-2027');
+    const byType = (type: string) => cycle.filter((event) => event.type === type);
+    const fao = (await api.stores.events.readStream('partner-FAO'))[0]!;
+    const faoInput = byType('WorkplanInputSubmitted').find((event) => event.metadata.actor.org === 'FAO')!;
+    expect(faoInput.metadata.grounds).toEqual([{ stream: 'partner-FAO', revision: 0, hash: fao.hash, type: 'PartnerRegistered', claim: { partnerId: 'FAO' } }]);
+    // A Leader's input rests on the office register, not on a Partner's registration.
+    expect(byType('WorkplanInputSubmitted').filter((event) => event.metadata.grounds === undefined)).toHaveLength(2);
+    const [linked] = byType('AgreementBallotLinked');
+    const ballotId = (linked!.data as { ballotId: string }).ballotId;
+    const ballot = await api.stores.events.readStream(`ballot-${ballotId}`);
+    expect(linked!.metadata.grounds).toEqual([
+      { stream: `ballot-${ballotId}`, revision: 0, hash: ballot[0]!.hash, type: 'BallotDrafted', claim: { ballotId, subject: { kind: 'workplan', reference: 'workplan-2027' }, channel: 'meeting' } },
+    ]);
+    const decided = ballot.find((event) => event.type === 'BallotDecided')!;
+    expect(byType('WorkplanAgreed')[0]!.metadata.grounds).toEqual([
+      { stream: decided.stream, revision: decided.revision, hash: decided.hash, type: 'BallotDecided', claim: { ballotId, outcome: 'approved', subject: { kind: 'workplan', reference: 'workplan-2027' } } },
+    ]);
+    const notAgreed = (await api.stores.events.readStream('workplan-2028')).find((event) => event.type === 'WorkplanNotAgreed')!;
+    expect(notAgreed.metadata.grounds).toEqual([expect.objectContaining({ type: 'BallotDecided', claim: expect.objectContaining({ outcome: 'rejected' }) })]);
+
+    const report = await verifyStore(api.stores.events);
+    expect(report).toMatchObject({ ok: true, fault: null });
+    expect(report.grounds!.checked).toBeGreaterThanOrEqual(report.grounds!.citing);
+    expect(report.grounds!.unchecked).toBe(0);
   });
 });

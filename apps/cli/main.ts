@@ -9,6 +9,7 @@ import { migrateCommand } from './commands/migrate.js';
 import { partnersCommand } from './commands/partners.js';
 import { rebuildCommand } from './commands/rebuild.js';
 import { replayCommand } from './commands/replay.js';
+import { schemaCommand } from './commands/schema.js';
 import { serveCommand } from './commands/serve.js';
 import { tokenCommand } from './commands/token.js';
 import { verifyCommand } from './commands/verify.js';
@@ -25,6 +26,7 @@ const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; summa
   replay: { run: replayCommand, summary: 'a process as it stood: replay <stream> [--at ISO | --position N] [--json]' },
   export: { run: exportCommand, summary: 'write a bundle to check offline: --out F [--stream S] [--from ISO] [--to ISO]' },
   rebuild: { run: rebuildCommand, summary: 'drop every read model and snapshot, replay the log from position 0; --check only compares [--json]' },
+  schema: { run: schemaCommand, summary: 'as the PostgreSQL schema\'s owner: create or upgrade the engine\'s tables and triggers [--grant ROLE] (the role serve runs as) [--json]' },
   migrate: { run: migrateCommand, summary: 'copy the whole log to another store and verify it there: --from sqlite:<file> --to postgres://… [--to-schema S]' },
   partners: { run: partnersCommand, summary: 'partners list [--at ISO] | partners load-annex-ii [--file F] [--as ID]' },
   ballots: { run: ballotsCommand, summary: 'ballots list [--status S] [--json] | ballots show <id> [--json] (with the tally table)' },

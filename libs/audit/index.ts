@@ -1,6 +1,7 @@
 export * from './process-registry.js';
 export * from './machine-legality.js';
 export * from './verify-store.js';
+export * from './census-check.js';
 export * from './next-steps.js';
 export * from './replay.js';
 export * from './rebuild-check.js';

@@ -1,6 +1,6 @@
-import type { Actor } from '../envelope/index.js';
+import type { Actor, StoredEvent } from '../envelope/index.js';
 import { InvalidCommandError } from '../errors/index.js';
-import type { Decision, ProcessState } from '../process-runner/index.js';
+import { cite, type Decision, type ProcessState } from '../process-runner/index.js';
 import type { BallotDraftedData, BallotOpenedData, BallotSubject, Channel } from '../../state-machines/ballot/ballot.events.js';
 import { ruleSetProblems, type RuleSet } from '../../state-machines/ballot/ballot.rules.js';
 import { requireSecretariat } from './ballot.decide-support.js';
@@ -22,6 +22,8 @@ export interface OpeningFacts {
   now: Date;
   /** The Partners registered at `now`. */
   electorate: readonly string[];
+  /** Each member's `PartnerRegistered` in force at `now` (its stream's head), cited as the ground of its vote. */
+  registrations?: Readonly<Record<string, StoredEvent>>;
   table: RuleTable;
 }
 
@@ -39,9 +41,14 @@ export function decideOpenBallot(command: OpenBallot, actor: Actor, facts: Openi
       question: command.question,
       channel: command.channel,
     };
+    const opened = openingData(command, facts);
+    const grounds = opened.electorate.flatMap((partnerId) => {
+      const registered = facts.registrations?.[partnerId];
+      return registered ? [cite(registered, { partnerId })] : [];
+    });
     return [
       { type: 'BallotDrafted', data: drafted },
-      { type: 'BallotOpened', data: openingData(command, facts) },
+      { type: 'BallotOpened', data: opened, ...(grounds.length ? { grounds } : {}) },
     ];
   };
 }

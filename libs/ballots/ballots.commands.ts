@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
-import { Command, CommandHandler, QueryBus, type ICommandHandler } from '@nestjs/cqrs';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ProcessCommands } from '../engine/process-commands.service.js';
-import { ListPartnersQuery } from '../partners/partners.queries.js';
+import { partnerRegisterAt } from '../partners/partner-facts.js';
 import type { CommandContext, CommandOutcome } from '../process-runner/index.js';
 import { decideClose, decideWithdraw, type CloseBallot, type WithdrawBallot } from './ballot.close.decide.js';
 import { decideOpenBallot, type OpenBallot } from './ballot.open.decide.js';
@@ -40,16 +40,20 @@ export class WithdrawBallotCommand extends Command<CommandOutcome> {
 export class OpenBallotHandler implements ICommandHandler<OpenBallotCommand> {
   constructor(
     private readonly processes: ProcessCommands,
-    private readonly queries: QueryBus,
     @Inject(RULE_TABLE) private readonly table: RuleTable,
   ) {}
 
-  /** The electorate is the Partner register as of the opening instant (its read model), frozen into the event. */
+  /**
+   * The electorate is the Partner register as of the opening instant, read from the Partners' own streams (never
+   * the register's read model, which may trail the log or have been edited), frozen into the event with each
+   * member's registration cited as its ground.
+   */
   async execute({ input, context }: OpenBallotCommand): Promise<CommandOutcome> {
     const ballotId = newBallotId(context.commandId);
     const now = this.processes.now();
-    const partners = await this.queries.execute(new ListPartnersQuery(now));
-    const facts = { now, electorate: partners.map((partner) => partner.partnerId), table: this.table };
+    const members = await partnerRegisterAt(this.processes, now);
+    const registrations = Object.fromEntries(members.map((member) => [member.partnerId, member.registered!]));
+    const facts = { now, electorate: members.map((member) => member.partnerId), registrations, table: this.table };
     const decide = decideOpenBallot({ ...input, ballotId }, context.actor, facts);
     return this.processes.run(ballotProcess, ballotStream(ballotId), context, decide);
   }

@@ -12,3 +12,4 @@ export * from './ballots.queries.js';
 export * from './ballot-decided.js';
 export * from './ballot-scheduler.js';
 export * from './ballots.module.js';
+export * from './ballot-facts.js';

@@ -10,6 +10,11 @@ export interface AppConfig {
   store: StoreKind;
   /** The embedded store's file, as given (relative paths resolve against the working directory). */
   sqliteFile: string;
+  /**
+   * How long a SQLite connection waits for another process's write lock before its statement fails busy (an append
+   * that fails busy is retried by the runner); unset: 5000 ms.
+   */
+  sqliteBusyTimeoutMs?: number;
   /** Set whenever `store` is `postgres`. */
   databaseUrl?: string;
   /** The PostgreSQL schema holding the events and read models; `public` when unset. */

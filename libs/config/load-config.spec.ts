@@ -133,6 +133,19 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads the SQLite busy timeout: whole milliseconds within bounds', () => {
+    expect(loadConfig({}).sqliteBusyTimeoutMs).toBeUndefined();
+    expect(loadConfig({ U4SSC_SQLITE_BUSY_TIMEOUT_MS: '250' }).sqliteBusyTimeoutMs).toBe(250);
+    expect(loadConfig({ U4SSC_SQLITE_BUSY_TIMEOUT_MS: '10' }).sqliteBusyTimeoutMs).toBe(10);
+    expect(loadConfig({ U4SSC_SQLITE_BUSY_TIMEOUT_MS: '60000' }).sqliteBusyTimeoutMs).toBe(60_000);
+    for (const bad of ['0', '9', '60001', '-5', '1.5', '1e3', ' 100', 'soon']) {
+      const error = problemsOf({ U4SSC_SQLITE_BUSY_TIMEOUT_MS: bad });
+      expect(error.problems.map((p) => p.variable)).toEqual(['U4SSC_SQLITE_BUSY_TIMEOUT_MS']);
+      expect(error.message).toContain(`U4SSC_SQLITE_BUSY_TIMEOUT_MS=${JSON.stringify(bad)} is not a wait in milliseconds`);
+      expect(error.message).toContain('from 10 to 60000');
+    }
+  });
+
   it('refuses a short token secret without printing it', () => {
     const error = problemsOf({ U4SSC_TOKEN_SECRET: 'hunter2-is-short' });
     expect(error.message).toContain('U4SSC_TOKEN_SECRET is 16 characters long');

@@ -6,6 +6,9 @@ export const DEFAULT_SQLITE_FILE = './data/u4ssc.sqlite';
 export const DEFAULT_PORT = 3000;
 export const MIN_TOKEN_SECRET_LENGTH = 32;
 export const DEFAULT_OIDC_SCOPE = 'openid profile';
+/** Bounds of U4SSC_SQLITE_BUSY_TIMEOUT_MS: below, writers give up before a normal append commits; above, a caller
+ * would wait a minute per attempt. */
+export const SQLITE_BUSY_TIMEOUT_BOUNDS = { min: 10, max: 60_000 } as const;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -87,6 +90,20 @@ export function loadConfig(env: Env = process.env, options: { readOnly?: boolean
     }
   }
 
+  const busyValue = read('U4SSC_SQLITE_BUSY_TIMEOUT_MS');
+  let sqliteBusyTimeoutMs: number | undefined;
+  if (busyValue !== undefined) {
+    const { min, max } = SQLITE_BUSY_TIMEOUT_BOUNDS;
+    const parsed = /^\d{1,6}$/.test(busyValue) ? Number(busyValue) : NaN;
+    if (parsed >= min && parsed <= max) sqliteBusyTimeoutMs = parsed;
+    else {
+      problem(
+        'U4SSC_SQLITE_BUSY_TIMEOUT_MS',
+        `U4SSC_SQLITE_BUSY_TIMEOUT_MS=${show(busyValue)} is not a wait in milliseconds; use a whole number from ${min} to ${max} (default 5000)`,
+      );
+    }
+  }
+
   const tokenSecret = read('U4SSC_TOKEN_SECRET');
   if (tokenSecret !== undefined && tokenSecret.length < MIN_TOKEN_SECRET_LENGTH) {
     // The value itself stays out of the message: error messages end up in logs, and even a weak secret is one.
@@ -134,6 +151,7 @@ export function loadConfig(env: Env = process.env, options: { readOnly?: boolean
     ...(signingKeyFile !== undefined && { signingKeyFile }),
     ...(signingKey !== undefined && { signingKey }),
     ...(snapshotEvery !== undefined && { snapshotEvery }),
+    ...(sqliteBusyTimeoutMs !== undefined && { sqliteBusyTimeoutMs }),
     ...(tokenSecret !== undefined && { tokenSecret }),
     ...(jwksUrl !== undefined && { jwksUrl }),
     // With a provider, its tokens are checked for its issuer and for the API's audience unless told otherwise.

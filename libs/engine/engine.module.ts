@@ -14,8 +14,9 @@ import { systemClock } from '../kernel/clock.js';
 import { CLOCK, EVENT_STORE, READ_MODEL_STORE, SIGNING_KEY } from '../kernel/tokens.js';
 import { Projector, type Projection } from '../projections/index.js';
 import { closeStores, type Stores } from './open-stores.js';
-import { ProcessCommands, RUNNER_SNAPSHOTS } from './process-commands.service.js';
-import { StateCache, type RunnerSnapshots } from '../process-runner/index.js';
+import { LOG_INTEGRITY, ProcessCommands, RUNNER_SNAPSHOTS } from './process-commands.service.js';
+import { LogIntegrity, StateCache, type RunnerSnapshots } from '../process-runner/index.js';
+import { SigningKey } from '../signing/index.js';
 import { LeaderTasks } from './leader-tasks.js';
 
 export interface EngineOptions {
@@ -28,9 +29,16 @@ export interface EngineOptions {
    */
   background?: boolean;
   onProjectorError?: (error: unknown) => void;
+  /**
+   * The key snapshots are signed with and the log integrity checker pins; default the stores' signing key (the one
+   * the events are signed with and the log publishes). Without either (a read-only opening), a key is made for this
+   * process alone: its snapshots serve only it, and after a restart they are folded past and written again.
+   */
+  signingKey?: SigningKey;
 }
 
 const ENGINE_OPTIONS = Symbol('ENGINE_OPTIONS');
+const ENGINE_KEY = Symbol('ENGINE_KEY');
 
 @Injectable()
 class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -87,7 +95,13 @@ export class EngineModule {
               onDemand: !(options.background ?? true),
             }),
         },
-        { provide: RUNNER_SNAPSHOTS, useFactory: () => runnerSnapshots(options.stores) },
+        { provide: ENGINE_KEY, useFactory: () => options.signingKey ?? options.stores.signingKey ?? SigningKey.generate() },
+        {
+          provide: LOG_INTEGRITY,
+          useFactory: (key: SigningKey) => new LogIntegrity(options.stores.events, { trusted: [key.info.fingerprint] }),
+          inject: [ENGINE_KEY],
+        },
+        { provide: RUNNER_SNAPSHOTS, useFactory: (key: SigningKey) => runnerSnapshots(options.stores, key), inject: [ENGINE_KEY] },
         ProcessCommands,
         LeaderTasks,
         EngineLifecycle,
@@ -98,14 +112,16 @@ export class EngineModule {
 }
 
 /**
- * Snapshots on the stores' snapshot store, and this process's last folded state per stream in memory (both checked
- * against the log before use); a snapshot that cannot be used or written is logged, never fatal.
+ * Snapshots on the stores' snapshot store, signed with the engine's key, and this process's last folded state per
+ * stream in memory (both checked against the log before use); a snapshot that cannot be used or written is logged,
+ * never fatal.
  */
-function runnerSnapshots(stores: Stores): RunnerSnapshots | null {
+function runnerSnapshots(stores: Stores, key: SigningKey): RunnerSnapshots | null {
   if (stores.snapshotEvery <= 0) return null;
   const logger = new Logger('Snapshots');
   return {
     store: stores.snapshots,
+    key,
     every: stores.snapshotEvery,
     cache: new StateCache(),
     onProblem: (message) => logger.warn(message),

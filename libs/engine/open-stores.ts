@@ -19,6 +19,8 @@ import { PostgresLeadership } from './leadership/postgres-leadership.js';
 export interface StoreSettings {
   store: 'sqlite' | 'postgres' | 'eventstoredb' | 'memory';
   sqliteFile: string;
+  /** How long a SQLite connection waits for another's write lock (U4SSC_SQLITE_BUSY_TIMEOUT_MS); default 5000 ms. */
+  sqliteBusyTimeoutMs?: number;
   databaseUrl?: string;
   /** PostgreSQL schema for the events and read models; default `public`. */
   databaseSchema?: string;
@@ -101,10 +103,11 @@ async function openStoresSigned(settings: StoreSettings, signingKey: SigningKey 
       };
     case 'sqlite': {
       mkdirSync(dirname(settings.sqliteFile), { recursive: true });
+      const sqlite = sqliteOptions(settings);
       return {
-        events: SqliteEventStore.open(settings.sqliteFile, signer),
-        readModels: SqliteReadModelStore.open(settings.sqliteFile),
-        snapshots: SqliteSnapshotStore.open(settings.sqliteFile),
+        events: SqliteEventStore.open(settings.sqliteFile, { ...signer, ...sqlite }),
+        readModels: SqliteReadModelStore.open(settings.sqliteFile, sqlite),
+        snapshots: SqliteSnapshotStore.open(settings.sqliteFile, sqlite),
         snapshotEvery,
         leadership: new SoleLeadership(),
         signingKey,
@@ -140,11 +143,11 @@ async function openStoresSigned(settings: StoreSettings, signingKey: SigningKey 
       let readModels: SqliteReadModelStore | undefined;
       try {
         mkdirSync(dirname(settings.sqliteFile), { recursive: true });
-        readModels = SqliteReadModelStore.open(settings.sqliteFile);
+        readModels = SqliteReadModelStore.open(settings.sqliteFile, sqliteOptions(settings));
         return {
           events,
           readModels,
-          snapshots: SqliteSnapshotStore.open(settings.sqliteFile),
+          snapshots: SqliteSnapshotStore.open(settings.sqliteFile, sqliteOptions(settings)),
           snapshotEvery,
           leadership: new SoleLeadership(),
           signingKey,
@@ -155,6 +158,10 @@ async function openStoresSigned(settings: StoreSettings, signingKey: SigningKey 
       }
     }
   }
+}
+
+function sqliteOptions(settings: StoreSettings): { busyTimeoutMs?: number } {
+  return settings.sqliteBusyTimeoutMs === undefined ? {} : { busyTimeoutMs: settings.sqliteBusyTimeoutMs };
 }
 
 export async function closeStores(stores: Stores): Promise<void> {

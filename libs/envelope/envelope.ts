@@ -29,6 +29,23 @@ export interface EventMetadata {
   clauses: string[];
   /** Set on events recorded from before the system went live (imported history). */
   imported?: boolean;
+  /**
+   * The recorded facts the decision rested on (docs/integrity.md): each an event of the log, named by stream,
+   * revision and hash, with what its data had to say. `verify` checks every one.
+   */
+  grounds?: Ground[];
+}
+
+/**
+ * A cited event: `verify` requires the log to hold, in `stream` at `revision`, an event with this hash and type,
+ * placed before the citing event, whose data contains `claim` (every key given, recursively; arrays whole).
+ */
+export interface Ground {
+  stream: string;
+  revision: number;
+  hash: string;
+  type: string;
+  claim?: Record<string, unknown>;
 }
 
 /** An event as a writer hands it to the store. */

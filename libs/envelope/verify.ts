@@ -2,7 +2,12 @@ import { GENESIS_HASH, eventHash, plainEventHash } from './hash-chain.js';
 import type { StoredEvent } from './envelope.js';
 import { anchorText, formatAnchor, LedgerWalk, type Anchor } from './ledger.js';
 
-export type FaultKind = 'hash' | 'chain' | 'revision' | 'position' | 'signature' | 'machine' | 'anchor';
+/**
+ * `hidden`: the table holds events the walk was never given (a position no reader reaches); `visibility`: events
+ * committed before the check began are still held back from readers by another transaction (PostgreSQL);
+ * `grounds`: an event cites a fact (metadata.grounds) the log does not hold as cited (libs/audit/grounds-check.ts).
+ */
+export type FaultKind = 'hash' | 'chain' | 'revision' | 'position' | 'signature' | 'machine' | 'anchor' | 'hidden' | 'visibility' | 'grounds';
 
 /** One event's signature checked against the log's published keys (libs/signing's KeyRing gives these). */
 export type SignatureCheckResult = { ok: true; legacy: boolean } | { ok: false; detail: string };

@@ -2,7 +2,7 @@
  * Errors the engine's domain raises. They carry what a person needs to understand a refusal (the state met,
  * the ToR clause), not an HTTP status: the API maps them to RFC 9457 problems, the CLI to messages and exit codes.
  */
-export type DomainErrorKind = 'invalid' | 'forbidden' | 'not-found' | 'rejected' | 'conflict';
+export type DomainErrorKind = 'invalid' | 'forbidden' | 'not-found' | 'rejected' | 'conflict' | 'integrity' | 'unavailable';
 
 export abstract class DomainError extends Error {
   abstract readonly kind: DomainErrorKind;
@@ -50,4 +50,20 @@ export class CommandRejectedError extends DomainError {
 export class ConflictError extends DomainError {
   override readonly name = 'ConflictError';
   readonly kind = 'conflict' as const;
+}
+
+/**
+ * An event the command would decide on does not check out against the log's hashes and signatures (altered,
+ * inserted, unsigned or signed by a key that may not sign there): the engine refuses to decide on it and appends
+ * nothing. Not the caller's fault and not cured by retrying: the operator runs `u4ssc verify` (docs/integrity.md).
+ */
+export class IntegrityError extends DomainError {
+  override readonly name = 'IntegrityError';
+  readonly kind = 'integrity' as const;
+}
+
+/** The store stayed busy with other writers through every attempt: nothing was written, and a retry later may pass. */
+export class StoreUnavailableError extends DomainError {
+  override readonly name = 'StoreUnavailableError';
+  readonly kind = 'unavailable' as const;
 }

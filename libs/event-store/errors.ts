@@ -24,3 +24,19 @@ export class DuplicateEventIdError extends Error {
     super(`event id(s) ${eventIds.join(', ')} are already stored, but not as this append to stream "${stream}"`);
   }
 }
+
+/**
+ * The database could not take the write in time (another writer held its lock): the append wrote nothing and may
+ * simply be tried again. Adapters map their driver's lock errors to it, so callers stay store-agnostic.
+ */
+export class StoreBusyError extends Error {
+  override readonly name = 'StoreBusyError';
+  constructor(
+    readonly stream: string,
+    /** The driver's code, e.g. SQLITE_BUSY. */
+    readonly code: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`the store was busy (${code}) and did not take the append to stream "${stream}"; nothing was written`, options);
+  }
+}

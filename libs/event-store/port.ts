@@ -62,6 +62,8 @@ export interface LogCensus {
   heldBack: number;
   /** When `heldBack` > 0: which transaction holds the horizon (pid, database, since when), for the operator. */
   horizonHeldBy?: string;
+  /** The first row `readAll` can never deliver (lowest position), to name in a fault. */
+  firstUnreachable?: { position: number; stream: string; revision: number; id: string };
 }
 
 export type EventHandler = (event: StoredEvent) => void | Promise<void>;
@@ -100,6 +102,12 @@ export interface EventStore {
 
   /** The stream's events in revision order (empty when the stream does not exist). */
   readStream(stream: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
+
+  /**
+   * Every stream whose name starts with `prefix`, sorted by code point: how a command enumerates the Partners, the
+   * seats or the ballots from the log itself rather than from a read model (docs/integrity.md).
+   */
+  streamNames(prefix: string): Promise<string[]>;
 
   /** The stream's last revision, or -1 when it has no event. */
   lastRevision(stream: string): Promise<number>;

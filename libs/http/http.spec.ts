@@ -13,11 +13,13 @@ import type { AppConfig } from '../config/app-config.js';
 import {
   CommandRejectedError,
   ConflictError,
+  IntegrityError,
   ForbiddenCommandError,
   InvalidCommandError,
   NotFoundError,
+  StoreUnavailableError,
 } from '../errors/domain-errors.js';
-import { ConcurrencyError } from '../event-store/errors.js';
+import { ConcurrencyError, StoreBusyError } from '../event-store/errors.js';
 import { derivedId } from '../kernel/ids.js';
 import { APP_CONFIG, READ_MODEL_STORE } from '../kernel/tokens.js';
 import { CommandId } from './command-id.decorator.js';
@@ -99,8 +101,14 @@ class ThingsController {
         throw new CommandRejectedError('the workplan is not compiled yet', 'collecting', ['ToR ¶10(b)'], { stream: 'workplan-2026', status: 999 });
       case 'conflict':
         throw new ConflictError('the ballot kept changing under this command');
+      case 'integrity':
+        throw new IntegrityError('the event at revision 3 of stream "ballot-b-1" (position 0) fails its integrity check; run `u4ssc verify`', { stream: 'ballot-b-1', revision: 3, position: 0 });
       case 'concurrency':
         throw new ConcurrencyError('ballot-b-1', 4, 5);
+      case 'unavailable':
+        throw new StoreUnavailableError('the store stayed busy through 20 attempts; retry', { stream: 'ballot-b-1' });
+      case 'busy':
+        throw new StoreBusyError('ballot-b-1', 'SQLITE_BUSY');
       case 'http-not-found':
         throw new NotFoundException('no Partner "XYZ" is in the register');
       default:
@@ -272,11 +280,20 @@ describe('errors', () => {
     ['not-found', 404, 'not-found', 'No ballot "b-9".', { stream: 'ballot-b-9' }],
     ['rejected', 409, 'command-rejected', 'The workplan is not compiled yet.', { state: 'collecting', clauses: ['ToR ¶10(b)'], stream: 'workplan-2026' }],
     ['conflict', 409, 'conflict', 'The ballot kept changing under this command.', {}],
+    ['integrity', 500, 'integrity-fault', 'The event at revision 3 of stream "ballot-b-1" (position 0) fails its integrity check; run `u4ssc verify`.', { stream: 'ballot-b-1', revision: 3, position: 0 }],
     ['concurrency', 409, 'concurrent-change', expect.stringContaining('Someone else changed ballot-b-1'), { stream: 'ballot-b-1' }],
+    ['unavailable', 503, 'store-busy', 'The store stayed busy through 20 attempts; retry.', { stream: 'ballot-b-1' }],
+    ['busy', 503, 'store-busy', expect.stringContaining('took nothing from this request; retry'), { stream: 'ballot-b-1' }],
   ] as const)('maps a %s error to %i with its details', async (kind, status, type, detail, extras) => {
     const response = await post(`/things/fail/${kind}`);
     expectProblem(response, status, type, `/things/fail/${kind}`);
     expect(response.body).toEqual({ type: expect.any(String), title: expect.any(String), status, detail, instance: `/things/fail/${kind}`, ...extras });
+  });
+
+  it.each(['unavailable', 'busy'])('asks the client to retry a request the busy store did not take (%s)', async (kind) => {
+    const response = await post(`/things/fail/${kind}`);
+    expect(response.status).toBe(503);
+    expect(response.headers['retry-after']).toBe('1');
   });
 
   it('answers an unexpected error with a generic 500, logging it under a reference and leaking nothing', async () => {

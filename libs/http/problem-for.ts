@@ -1,7 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import { DomainError, type DomainErrorKind } from '../errors/domain-errors.js';
-import { ConcurrencyError, DuplicateEventIdError } from '../event-store/errors.js';
+import { ConcurrencyError, DuplicateEventIdError, StoreBusyError } from '../event-store/errors.js';
 import { ProblemException, problemType, type ProblemDocument } from './problem.js';
 
 /** What the filter writes: the document, extra headers, and whether the error is the server's own fault. */
@@ -27,7 +27,14 @@ const DOMAIN_PROBLEMS: Record<DomainErrorKind, { status: number; slug: string; t
   'not-found': { status: 404, slug: 'not-found', title: 'Not found' },
   rejected: { status: 409, slug: 'command-rejected', title: 'Not allowed in the current state' },
   conflict: { status: 409, slug: 'conflict', title: 'Conflicting change' },
+  // The server's own data failed its checks: a server fault (500), not a passing one (503) a client could wait out.
+  integrity: { status: 500, slug: 'integrity-fault', title: 'The event log failed its integrity check' },
+  // Nothing was written: the same request can simply be sent again.
+  unavailable: { status: 503, slug: 'store-busy', title: 'Store busy' },
 };
+
+/** Seconds a client is asked to wait before retrying a request the busy store did not take. */
+const BUSY_RETRY_AFTER = '1';
 
 const RESERVED = new Set(['type', 'title', 'status', 'detail', 'instance']);
 
@@ -37,7 +44,21 @@ export function problemFor(error: unknown, request: RequestFacts): ProblemAnswer
 
   if (error instanceof DomainError) {
     const { status, slug, title } = DOMAIN_PROBLEMS[error.kind];
-    return answer({ type: problemType(slug), title, status, detail: sentence(error.message), ...extensions(error.details) });
+    const headers: Record<string, string> = error.kind === 'unavailable' ? { 'Retry-After': BUSY_RETRY_AFTER } : {};
+    return answer({ type: problemType(slug), title, status, detail: sentence(error.message), ...extensions(error.details) }, headers);
+  }
+
+  if (error instanceof StoreBusyError) {
+    return answer(
+      {
+        type: problemType('store-busy'),
+        title: 'Store busy',
+        status: 503,
+        detail: 'The store is busy with other writers and took nothing from this request; retry.',
+        stream: error.stream,
+      },
+      { 'Retry-After': BUSY_RETRY_AFTER },
+    );
   }
 
   if (error instanceof ConcurrencyError) {

@@ -1,6 +1,8 @@
 import type { Actor } from '../envelope/index.js';
 import { CommandRejectedError, ForbiddenCommandError, InvalidCommandError } from '../errors/index.js';
-import type { BallotView } from '../ballots/ballot.view.js';
+import type { BallotFacts } from '../ballots/ballot-facts.js';
+import type { Ground } from '../envelope/index.js';
+import { cite } from '../process-runner/index.js';
 import { appointmentReference, type BallotGrounds, type OfficeGrounds } from '../../state-machines/office/office.events.js';
 import { officeName, type Seat } from '../../state-machines/office/office.seat.js';
 import { requireHolding, type OfficeHolding } from './office-authority.js';
@@ -18,8 +20,8 @@ export interface AuthorityInput {
 
 export interface AuthorityFacts {
   now: Date;
-  /** The ballots read model's document for `ballotId`, when one is named. */
-  ballot?: BallotView;
+  /** The ballot named by `ballotId`, as its stream records it, when there is one. */
+  ballot?: BallotFacts;
   /** What the office register says of the appointing Chair at `now` (Leaders). */
   chair?: OfficeHolding;
 }
@@ -67,7 +69,7 @@ export function groundsFor(seat: Seat, personId: string, input: AuthorityInput, 
 }
 
 function ballotGrounds(
-  ballot: BallotView | undefined,
+  ballot: BallotFacts | undefined,
   ballotId: string | undefined,
   seat: Seat,
   personId: string,
@@ -100,6 +102,20 @@ function ballotGrounds(
     throw new CommandRejectedError(`ballot "${ballotId}" is ${ballot.status}: ${why} ${cited}`, ballot.status, clauses, { ballotId, ballotStatus: ballot.status });
   }
   return { kind, ballotId, decidedAt: ballot.decision.at, subjectReference: expected, channel: ballot.channel };
+}
+
+/**
+ * The events an appointment or renewal by ballot rests on, cited in its metadata: the ballot's `BallotDecided`
+ * (approved, about this seat and person) and, for the IP Leader, its `BallotDrafted` (taken at a meeting).
+ * Called after `groundsFor` accepted the ballot; none for a Leader (the Chair's holding is read from the seats).
+ */
+export function ballotCitations(seat: Seat, personId: string, facts: AuthorityFacts): Ground[] {
+  const ballot = facts.ballot;
+  if (seat.office === 'leader' || !ballot?.decided) return [];
+  const subject = { kind: 'appointment', reference: appointmentReference(seat.id, personId) };
+  const citations = [cite(ballot.decided, { ballotId: ballot.ballotId, outcome: 'approved', subject })];
+  if (seat.office === 'ip-leader' && ballot.drafted) citations.push(cite(ballot.drafted, { ballotId: ballot.ballotId, channel: 'meeting', subject }));
+  return citations;
 }
 
 function chairGrounds(input: AuthorityInput, actor: Actor, facts: AuthorityFacts): OfficeGrounds {

@@ -4,7 +4,7 @@ import { EVENT_STORE, READ_MODEL_STORE } from '../kernel/tokens.js';
 import type { ReadModelStore } from '../read-models/port.js';
 import { OFFICES, parseSeat, type Office } from '../../state-machines/office/office.seat.js';
 import { applyOfficeEvent, bySeatOrder, registerEntry, termInForce, type RegisterEntry } from './office-register.js';
-import { officeStream } from './office.process.js';
+import { officeStream, seatOf } from './office.process.js';
 import { OFFICES_COLLECTION, type SeatView } from './office.view.js';
 
 /**
@@ -34,7 +34,10 @@ export interface UpcomingExpiry {
   daysLeft: number;
 }
 
-/** Reads of the office register: the read model for now, the seats' streams for the past and for authority checks. */
+/**
+ * Reads of the office register: the read model for the current register (GET), the seats' streams, enumerated from
+ * the log, for the past and for authority checks.
+ */
 @Injectable()
 export class OfficeRegister {
   constructor(
@@ -66,7 +69,7 @@ export class OfficeRegister {
     for (const spec of offices) if (parseSeat(spec)) ids.add(spec); // a seat named outright (`chair`, `leader-kpis`)
     const kinds = offices.filter((spec) => (OFFICES as readonly string[]).includes(spec));
     if (kinds.some((kind) => kind === 'vice-chair' || kind === 'leader')) {
-      for (const view of await this.readModels.list<SeatView>(OFFICES_COLLECTION)) if (kinds.includes(view.office)) ids.add(view.seat);
+      for (const seat of await this.seatIdsFromLog()) if (kinds.includes(parseSeat(seat)!.office)) ids.add(seat);
     }
     const views = await Promise.all([...ids].map((id) => this.fold(id)));
     return views.filter((view): view is SeatView => view !== undefined).sort(bySeatOrder);
@@ -107,9 +110,14 @@ export class OfficeRegister {
     return found.sort((a, b) => Date.parse(a.end) - Date.parse(b.end));
   }
 
+  /** Every seat with a stream, from the log itself: a seat missing from the read model is still found. */
+  private async seatIdsFromLog(): Promise<string[]> {
+    const names = await this.events.streamNames(officeStream(''));
+    return names.map(seatOf).filter((seat) => parseSeat(seat) !== undefined);
+  }
+
   private async seatsRecordedBy(at: Date): Promise<SeatView[]> {
-    const seats = await this.readModels.list<SeatView>(OFFICES_COLLECTION);
-    const views = await Promise.all(seats.map((view) => this.fold(view.seat, at)));
+    const views = await Promise.all((await this.seatIdsFromLog()).map((seat) => this.fold(seat, at)));
     return views.filter((view): view is SeatView => view !== undefined).sort(bySeatOrder);
   }
 }

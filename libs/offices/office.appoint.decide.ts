@@ -6,7 +6,7 @@ import { lastTerm } from '../../state-machines/office/office.machine.js';
 import { appointedByPartnersBoard, type Office } from '../../state-machines/office/office.seat.js';
 import { renewalDueFor, termEndFor } from '../../state-machines/office/office.term.js';
 import { contextOf, notNow, requireHolder, requireSecretariat, requireSeat, runningTerm } from './office.decide-support.js';
-import { BOARD_CLAUSES, groundsFor, IP_CLAUSES, LEADER_CLAUSES, type AuthorityFacts, type AuthorityInput } from './office-grounds.js';
+import { ballotCitations, BOARD_CLAUSES, groundsFor, IP_CLAUSES, LEADER_CLAUSES, type AuthorityFacts, type AuthorityInput } from './office-grounds.js';
 
 export interface AppointHolder extends AuthorityInput {
   seat: string;
@@ -89,7 +89,8 @@ export function decideAppoint(command: AppointHolder, actor: Actor, facts: TermF
       term: termFrom(context.terms.length + 1, now, facts.noticeDays),
       grounds,
     };
-    return [...decisions, { type: 'HolderAppointed', data }];
+    const cited = ballotCitations(seat, command.holderId, facts);
+    return [...decisions, { type: 'HolderAppointed', data, ...(cited.length ? { grounds: cited } : {}) }];
   };
 }
 
@@ -120,7 +121,8 @@ export function decideRenew(command: RenewTerm, actor: Actor, facts: TermFacts) 
       grounds,
       ...(justification ? { justification } : {}),
     };
-    return [{ type: 'TermRenewed', data }];
+    const cited = ballotCitations(seat, holder.personId, facts);
+    return [{ type: 'TermRenewed', data, ...(cited.length ? { grounds: cited } : {}) }];
   };
 }
 

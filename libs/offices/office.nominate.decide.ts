@@ -1,7 +1,6 @@
-import type { Actor } from '../envelope/index.js';
+import type { Actor, StoredEvent } from '../envelope/index.js';
 import { CommandRejectedError, ForbiddenCommandError, InvalidCommandError } from '../errors/index.js';
-import type { PartnerView } from '../partners/partner.view.js';
-import type { Decision, ProcessState } from '../process-runner/index.js';
+import { cite, type Decision, type ProcessState } from '../process-runner/index.js';
 import type { OfficeNominatedData } from '../../state-machines/office/office.events.js';
 import { appointedByPartnersBoard } from '../../state-machines/office/office.seat.js';
 import { contextOf, requireSeat } from './office.decide-support.js';
@@ -17,10 +16,12 @@ export interface NominateCandidate {
 
 export interface NominationFacts {
   now: Date;
-  /** The Partner register's summary of the nominating Partner, when one is named and registered at all. */
-  partner?: PartnerView;
-  /** Whether it was a Partner at `now`, as `partnerAt` (libs/partners) answers from the register. */
+  /** The nominating Partner, when one is named and its stream records it at all. */
+  partner?: { partnerId: string };
+  /** Whether it was a Partner at `now`, as its stream records it (`partnerFactAt`, libs/partners). */
   partnerNow?: boolean;
+  /** Its `PartnerRegistered` in force at `now`: the nomination's ground. */
+  registered?: StoredEvent;
 }
 
 /**
@@ -82,6 +83,7 @@ export function decideNominate(command: NominateCandidate, actor: Actor, facts: 
       ...(partnerId ? { partnerId } : {}),
       ...(command.statement?.trim() ? { statement: command.statement.trim() } : {}),
     };
-    return [{ type: 'OfficeNominated', data }];
+    const grounds = partnerId && facts.registered ? [cite(facts.registered, { partnerId })] : [];
+    return [{ type: 'OfficeNominated', data, ...(grounds.length ? { grounds } : {}) }];
   };
 }

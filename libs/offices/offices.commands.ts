@@ -1,12 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { Actor } from '../envelope/index.js';
-import { BALLOTS_COLLECTION, type BallotView } from '../ballots/ballot.view.js';
+import { ballotFacts } from '../ballots/ballot-facts.js';
 import { ProcessCommands } from '../engine/process-commands.service.js';
-import { READ_MODEL_STORE } from '../kernel/tokens.js';
-import { partnerAt } from '../partners/partner-periods.js';
+import { partnerFactAt } from '../partners/partner-facts.js';
 import type { CommandContext, CommandOutcome } from '../process-runner/index.js';
-import type { ReadModelStore } from '../read-models/port.js';
 import type { Seat } from '../../state-machines/office/office.seat.js';
 import { OfficeAuthority } from './office-authority.js';
 import { appointingChair, type AuthorityInput } from './office-grounds.js';
@@ -38,18 +36,20 @@ export class ImportHolderCommand extends OfficeCommand<ImportHolder> {}
 
 const DOC_ID = /^[A-Za-z0-9-]{1,64}$/;
 
-/** What appointments and renewals are decided on: the named ballot's document, the appointing Chair's holding. */
+/**
+ * What appointments and renewals are decided on: the named ballot as its own stream records it (never the ballots
+ * read model), the appointing Chair's holding per the seats' streams.
+ */
 abstract class TermHandler {
   constructor(
     protected readonly processes: ProcessCommands,
-    @Inject(READ_MODEL_STORE) protected readonly readModels: ReadModelStore,
     protected readonly authority: OfficeAuthority,
     @Inject(OFFICE_SETTINGS_RESOLVED) protected readonly settings: OfficeSettings,
   ) {}
 
   protected async facts(seat: Seat, input: AuthorityInput, actor: Actor): Promise<TermFacts> {
     const now = this.processes.now();
-    const ballot = input.ballotId && DOC_ID.test(input.ballotId) ? await this.readModels.get<BallotView>(BALLOTS_COLLECTION, input.ballotId) : undefined;
+    const ballot = input.ballotId && DOC_ID.test(input.ballotId) ? await ballotFacts(this.processes, input.ballotId) : undefined;
     const chairId = appointingChair(seat, input, actor);
     const chair = chairId ? await this.authority.holding(chairId, ['chair'], now) : undefined;
     return { now, noticeDays: this.settings.renewalNoticeDays, ...(ballot ? { ballot } : {}), ...(chair ? { chair } : {}) };
@@ -58,16 +58,15 @@ abstract class TermHandler {
 
 @CommandHandler(NominateCandidateCommand)
 export class NominateCandidateHandler implements ICommandHandler<NominateCandidateCommand> {
-  constructor(
-    private readonly processes: ProcessCommands,
-    @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
-  ) {}
+  constructor(private readonly processes: ProcessCommands) {}
 
+  /** The nominating Partner's membership, from its own stream. */
   async execute({ input, context }: NominateCandidateCommand): Promise<CommandOutcome> {
     const seat = requireSeat(input.seat);
     const partnerId = input.partnerId ?? (context.actor.role === 'partner' ? context.actor.org : undefined);
     const now = this.processes.now();
-    const partner = partnerId && DOC_ID.test(partnerId) ? await partnerAt(this.readModels, partnerId, now) : undefined;
+    const fact = partnerId && DOC_ID.test(partnerId) ? await partnerFactAt(this.processes, partnerId, now) : undefined;
+    const partner = fact && { partner: { partnerId: fact.partnerId }, partnerNow: fact.partnerNow, ...(fact.registered ? { registered: fact.registered } : {}) };
     const decide = decideNominate(input, context.actor, { now, ...partner });
     return this.processes.run(officeProcess, officeStream(seat.id), context, decide);
   }

@@ -6,3 +6,4 @@ export * from './partners.projection.js';
 export * from './partners.commands.js';
 export * from './partners.queries.js';
 export * from './partners.module.js';
+export * from './partner-facts.js';

@@ -2,6 +2,7 @@ import type { AnyStateMachine } from 'xstate';
 import type { StoredEvent } from '../envelope/index.js';
 import type { EventStore } from '../event-store/index.js';
 import { foldEvents, type ProcessState } from './fold.js';
+import type { LogIntegrity } from './log-integrity.js';
 import type { ProcessDefinition } from './process-definition.js';
 
 export interface LoadedProcess {
@@ -22,14 +23,20 @@ export function machineFor(definition: ProcessDefinition, version: number): AnyS
   return machine;
 }
 
-/** A stream's state, optionally as it stood at an instant or a global position (time travel). */
+/**
+ * A stream's state, optionally as it stood at an instant or a global position (time travel). With `integrity`,
+ * every event of the stream is checked before any is folded (an IntegrityError when one fails): what a command
+ * decides on. Without it (auditors' replays of a log they verify otherwise), the events are folded as read.
+ */
 export async function loadProcess(
   store: EventStore,
   definition: ProcessDefinition,
   stream: string,
   options: LoadOptions = {},
+  integrity?: LogIntegrity,
 ): Promise<LoadedProcess> {
   const all = await store.readStream(stream);
+  await integrity?.checkStream(stream, all);
   const events = all.filter(
     (event) =>
       (options.at === undefined || Date.parse(event.metadata.occurredAt) <= options.at.getTime()) &&

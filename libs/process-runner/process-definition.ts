@@ -1,4 +1,5 @@
 import type { AnyStateMachine } from 'xstate';
+import type { Ground } from '../envelope/index.js';
 
 /**
  * A process as data: its machine versions, how a stream's machine input is built, and the ToR version it encodes.
@@ -19,4 +20,6 @@ export interface ProcessDefinition<Input = unknown> {
 export interface Decision {
   type: string;
   data: unknown;
+  /** The recorded facts the decision rests on; the runner puts them in the event's metadata. */
+  grounds?: Ground[];
 }

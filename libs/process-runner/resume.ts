@@ -1,8 +1,12 @@
 import type { StoredEvent } from '../envelope/index.js';
+import { IntegrityError } from '../errors/index.js';
 import type { EventStore } from '../event-store/index.js';
-import type { SnapshotStore } from '../snapshots/port.js';
+import type { SigningKey } from '../signing/index.js';
+import type { ProcessSnapshot, SnapshotStore } from '../snapshots/port.js';
+import { snapshotSignedBody } from '../snapshots/signed-body.js';
 import { foldOnto, type ProcessState } from './fold.js';
 import { loadProcess } from './load-process.js';
+import { LogIntegrity } from './log-integrity.js';
 import type { ProcessDefinition } from './process-definition.js';
 import { restoreState, snapshotText, SNAPSHOT_FORMAT } from './snapshot-state.js';
 import type { StateCache } from './state-cache.js';
@@ -10,12 +14,15 @@ import type { StateCache } from './state-cache.js';
 /** Snapshots for the runner (issue 8): where they are kept, how often one is written, who hears of problems. */
 export interface RunnerSnapshots {
   store: SnapshotStore;
+  /** The engine's signing key: every snapshot written is signed with it, and one it signed is trusted back. */
+  key: SigningKey;
   /** Write a snapshot after a command once the stream has grown by at least this many events since its latest
    * snapshot (or since its start); default 100. */
   every?: number;
   /** This process's last folded state per stream, checked against the log like a snapshot before each use. */
   cache?: StateCache;
-  /** Told when a snapshot is ignored (stale, unreadable, unreachable) or cannot be written; the command goes on. */
+  /** Told when a snapshot is ignored (stale, unreadable, unsigned, forged, unreachable) or cannot be written; the
+   * command goes on. */
   onProblem?: (message: string, error?: unknown) => void;
 }
 
@@ -39,6 +46,8 @@ interface Origin {
   machineVersion: number;
   revision: number;
   hash: string;
+  /** Why the origin may not be trusted, knowing where its event stands in the log (a stored snapshot's signature). */
+  distrust?(at: StoredEvent): Promise<string | null>;
   state(): ProcessState;
 }
 
@@ -48,17 +57,21 @@ interface Origin {
  * - it is for the stream's machine id, a machine version this engine has, and (stored) this snapshot format;
  * - the stream still holds, at its revision, an event with its hash and machine, and the events read after it
  *   chain on from that hash (the chain then vouches for everything before);
+ * - (stored) its signature verifies with a key valid at its event's position (the engine wrote it, as it is);
  * - (stored) its text comes back as a state of that machine, and the events after it are legal transitions from it.
- * Anything else (no snapshot, a stale, foreign or unreadable one, a store that fails) means a full fold: a snapshot
- * can make a command faster, never change its answer.
+ * Anything else (no snapshot, a stale, foreign, unsigned, forged or unreadable one, a store that fails) means a
+ * full fold: a snapshot can make a command faster, never change its answer.
+ * Every event folded (the whole stream, or those after the state started from) is checked by `integrity` first: an
+ * event that fails its checks is an IntegrityError, never folded, never silently skipped.
  */
 export async function loadCurrent(
   store: EventStore,
   definition: ProcessDefinition,
   stream: string,
   snapshots?: RunnerSnapshots,
+  integrity: LogIntegrity = LogIntegrity.of(store),
 ): Promise<CurrentProcess> {
-  if (!snapshots) return fullFold(store, definition, stream, -1);
+  if (!snapshots) return fullFold(store, definition, stream, -1, integrity);
   const report = (message: string, error?: unknown) => snapshots.onProblem?.(message, error);
   const cached = snapshots.cache?.get(stream);
   if (cached && cached.machineId === definition.id) {
@@ -69,7 +82,11 @@ export async function loadCurrent(
       state: () => cached.state,
     };
     // A cached state the log no longer agrees with is dropped silently: the stored snapshot or a full fold follows.
-    const resumed = await resume(store, definition, stream, origin, () => undefined).catch(() => undefined);
+    // It never left this process, so it needs no signature; the events after it are checked like any others.
+    const resumed = await resume(store, definition, stream, origin, () => undefined, integrity).catch((error: unknown) => {
+      if (error instanceof IntegrityError) throw error;
+      return undefined;
+    });
     if (resumed) return remember(snapshots, stream, definition, { ...resumed, lastSnapshot: cached.lastSnapshot });
     snapshots.cache?.delete(stream);
   }
@@ -81,21 +98,39 @@ export async function loadCurrent(
         report(`snapshot of "${stream}" at revision ${snapshot.revision} ignored: ${why}; folding from the start`);
         return undefined;
       };
+      const origin: Origin = {
+        ...snapshot,
+        distrust: (at) => signatureProblem(integrity, snapshot, at, snapshots.key),
+        state: () => restoreState(machine!, snapshot),
+      };
       const resumed = machine
-        ? await resume(store, definition, stream, { ...snapshot, state: () => restoreState(machine, snapshot) }, ignore)
+        ? await resume(store, definition, stream, origin, ignore, integrity)
         : ignore(`machine version ${snapshot.machineVersion} is not known to this engine`);
       if (resumed) return remember(snapshots, stream, definition, { ...resumed, lastSnapshot: snapshot.revision });
     }
   } catch (error) {
+    if (error instanceof IntegrityError) throw error;
     report(`snapshot of "${stream}" not used: ${describe(error)}; folding from the start`, error);
   }
   // A stale or unreadable snapshot counts as none: the next one is written as soon as the stream is long enough.
-  return remember(snapshots, stream, definition, await fullFold(store, definition, stream, -1));
+  return remember(snapshots, stream, definition, await fullFold(store, definition, stream, -1, integrity));
 }
 
-async function fullFold(store: EventStore, definition: ProcessDefinition, stream: string, lastSnapshot: number): Promise<CurrentProcess> {
-  const { state, events } = await loadProcess(store, definition, stream);
+async function fullFold(
+  store: EventStore,
+  definition: ProcessDefinition,
+  stream: string,
+  lastSnapshot: number,
+  integrity: LogIntegrity,
+): Promise<CurrentProcess> {
+  const { state, events } = await loadProcess(store, definition, stream, {}, integrity);
   return { state, events, base: -1, hash: events.at(-1)?.hash ?? null, lastSnapshot };
+}
+
+/** Why a stored snapshot is not the engine's own, as it wrote it: checked at its event's position in the log. */
+async function signatureProblem(integrity: LogIntegrity, snapshot: ProcessSnapshot, at: StoredEvent, own: SigningKey): Promise<string | null> {
+  const problem = await integrity.signatureProblem('snapshot', snapshotSignedBody(snapshot), snapshot.signature, at.position, own);
+  return problem && `it is not a snapshot the engine signed: ${problem}`;
 }
 
 /** `origin` and the events after it, when the log still agrees with it; else `ignore(why)`. */
@@ -105,6 +140,7 @@ async function resume(
   stream: string,
   origin: Origin,
   ignore: (why: string) => undefined,
+  integrity: LogIntegrity,
 ): Promise<Omit<CurrentProcess, 'lastSnapshot'> | undefined> {
   const machine = definition.versions[origin.machineVersion];
   if (!machine) return ignore(`machine version ${origin.machineVersion} is not known to this engine`);
@@ -116,6 +152,8 @@ async function resume(
   if (pinned.id !== definition.id || pinned.version !== origin.machineVersion) {
     return ignore(`the stream runs machine ${pinned.id} v${pinned.version}`);
   }
+  const distrusted = await origin.distrust?.(at);
+  if (distrusted) return ignore(distrusted);
   let previous = at;
   for (const event of tail) {
     if (event.revision !== previous.revision + 1 || event.prevHash !== previous.hash) {
@@ -123,6 +161,8 @@ async function resume(
     }
     previous = event;
   }
+  // The origin vouches for the events up to its own; those after it are facts the decide step will rest on.
+  await integrity.checkStream(stream, tail, { revision: at.revision, hash: at.hash });
   const state = foldOnto(machine, origin.state(), tail);
   return { state, events: tail, base: origin.revision, hash: previous.hash };
 }
@@ -171,15 +211,9 @@ export async function saveSnapshot(
     const machine = definition.versions[state.machineVersion]!;
     const text = snapshotText(machine, state);
     if (text === undefined) return 'not written';
-    await snapshots.store.save({
-      stream,
-      machineId: definition.id,
-      machineVersion: state.machineVersion,
-      format: SNAPSHOT_FORMAT,
-      revision: state.revision,
-      hash,
-      state: text,
-    });
+    const body = { stream, machineId: definition.id, machineVersion: state.machineVersion, format: SNAPSHOT_FORMAT, revision: state.revision, hash, state: text };
+    const signature = { keyId: snapshots.key.keyId, value: snapshots.key.sign('snapshot', snapshotSignedBody(body)) };
+    await snapshots.store.save({ ...body, signature });
     return 'written';
   } catch (error) {
     snapshots.onProblem?.(`snapshot of "${stream}" at revision ${state.revision} not written: ${describe(error)}`, error);

@@ -1,12 +1,13 @@
 import type { Actor, NewEvent, StoredEvent } from '../envelope/index.js';
-import { ConflictError, CommandRejectedError } from '../errors/index.js';
-import { ConcurrencyError, DuplicateEventIdError, type EventStore } from '../event-store/index.js';
+import { ConflictError, CommandRejectedError, StoreUnavailableError } from '../errors/index.js';
+import { ConcurrencyError, DuplicateEventIdError, StoreBusyError, type EventStore } from '../event-store/index.js';
 import type { Clock } from '../kernel/clock.js';
 import { derivedId } from '../kernel/ids.js';
 import { clausesFor } from '../../state-machines/tools/clauses.js';
 import { foldOnto, machineEventOf, stateValueString, stepMachine, type ProcessState } from './fold.js';
 import type { Decision, ProcessDefinition } from './process-definition.js';
 import { machineFor } from './load-process.js';
+import { LogIntegrity } from './log-integrity.js';
 import { afterAppend, loadCurrent, type CurrentProcess, type RunnerSnapshots } from './resume.js';
 
 export interface CommandContext {
@@ -23,13 +24,16 @@ export interface RunnerDeps {
   store: EventStore;
   clock: Clock;
   /**
-   * Attempts when a concurrent writer moves the stream between read and append; default 20. Within one API
-   * process commands on a stream queue (ProcessCommands), so the races left come from other processes.
+   * Attempts when a concurrent writer moves the stream between read and append, or holds the store's lock past its
+   * busy timeout; default 20. Within one API process commands on a stream queue (ProcessCommands), so the races
+   * left come from other processes.
    */
   maxAttempts?: number;
   /** Start from the stream's latest snapshot and write new ones (resume.ts); without it, every command folds the
    * whole stream. */
   snapshots?: RunnerSnapshots;
+  /** Checks every event a command reads before it decides (log-integrity.ts); default: one checker per store. */
+  integrity?: LogIntegrity;
 }
 
 export interface CommandOutcome {
@@ -60,10 +64,11 @@ export async function runCommand(
   decide: Decide,
 ): Promise<CommandOutcome> {
   const maxAttempts = deps.maxAttempts ?? 20;
+  const integrity = deps.integrity ?? LogIntegrity.of(deps.store);
   for (let attempt = 1; ; attempt += 1) {
-    const current = await loadCurrent(deps.store, definition, stream, deps.snapshots);
+    const current = await loadCurrent(deps.store, definition, stream, deps.snapshots, integrity);
     const { state } = current;
-    const already = await appliedEvents(deps.store, stream, command.commandId, current);
+    const already = await appliedEvents(deps.store, stream, command.commandId, current, integrity);
     if (already.length > 0) return { stream, events: already, state, duplicate: true };
 
     const now = deps.clock.now();
@@ -81,8 +86,16 @@ export async function runCommand(
       }
       return { stream, events: result.events, state: next, duplicate: result.duplicate };
     } catch (error) {
-      const raced = error instanceof ConcurrencyError || error instanceof DuplicateEventIdError;
+      // A busy store wrote nothing: like a lost race, it is decided and appended again.
+      const busy = error instanceof StoreBusyError;
+      const raced = busy || error instanceof ConcurrencyError || error instanceof DuplicateEventIdError;
       if (!raced) throw error;
+      if (attempt >= maxAttempts && busy) {
+        throw new StoreUnavailableError(
+          `the store stayed busy with other writers through ${attempt} attempts and took nothing from this command; retry`,
+          { stream },
+        );
+      }
       if (attempt >= maxAttempts) {
         throw new ConflictError(
           `stream "${stream}" kept changing while the command was decided (${attempt} attempts); try again`,
@@ -109,6 +122,7 @@ async function appliedEvents(
   stream: string,
   commandId: string,
   current: CurrentProcess,
+  integrity: LogIntegrity,
 ): Promise<StoredEvent[]> {
   const read = current.events.filter((event) => event.metadata.commandId === commandId);
   if (read.length > 0 || current.base === -1) return read;
@@ -120,6 +134,8 @@ async function appliedEvents(
     if (event.metadata.commandId !== commandId) break;
     applied.push(event);
   }
+  // Read outside the checked fold, and handed back as the command's answer: checked on their own.
+  await integrity.checkEach(applied);
   return applied;
 }
 
@@ -146,6 +162,7 @@ function placeDecisions(
       torVersion: definition.torVersion,
       clauses,
       ...(command.imported ? { imported: true } : {}),
+      ...(decision.grounds?.length ? { grounds: decision.grounds } : {}),
     };
     const machineEvent = machineEventOf({ type: decision.type, data: decision.data, metadata });
     const next = stepMachine(machine, snapshot, machineEvent);

@@ -6,12 +6,14 @@ import { assign, setup } from 'xstate';
 import { MemoryEventStore, SqliteEventStore, type EventStore } from '../event-store/index.js';
 import { ManualClock } from '../kernel/clock.js';
 import { newId } from '../kernel/ids.js';
+import { SigningKey } from '../signing/index.js';
 import { MemorySnapshotStore, SqliteSnapshotStore, type ProcessSnapshot, type SnapshotStore } from '../snapshots/index.js';
 import { loadProcess } from './load-process.js';
 import type { ProcessDefinition } from './process-definition.js';
 import { loadCurrent, type RunnerSnapshots } from './resume.js';
 import { runCommand, type Decide } from './run-command.js';
 import { SNAPSHOT_FORMAT } from './snapshot-state.js';
+import { snapshotSignedBody } from '../snapshots/index.js';
 import { StateCache } from './state-cache.js';
 
 type LedgerEvent = { type: 'Entered'; data: { amount: number } } | { type: 'Closed'; data: { note: string } };
@@ -48,11 +50,19 @@ function ledgerMachine(factor: number) {
 const ledgerV1 = ledgerMachine(1);
 const definition: ProcessDefinition = { id: 'ledger', currentVersion: 1, versions: { 1: ledgerV1 }, torVersion: 'test-tor', input: () => ({}) };
 const actor = { id: 'sec-1', role: 'secretariat' };
+/** The engine's key in these tests: the log publishes none, so a snapshot is trusted only when this key signed it. */
+const key = SigningKey.generate();
 const enter = (amount: number): Decide => () => [{ type: 'Entered', data: { amount } }];
 const enterTwice = (amount: number): Decide => () => [
   { type: 'Entered', data: { amount } },
   { type: 'Entered', data: { amount: amount + 1 } },
 ];
+
+/** `snapshot` with a signature by `by` over its content. */
+const signed = (snapshot: ProcessSnapshot, by = key): ProcessSnapshot => ({
+  ...snapshot,
+  signature: { keyId: by.keyId, value: by.sign('snapshot', snapshotSignedBody(snapshot)) },
+});
 
 /** What must be equal whichever way a state was reached. */
 const observable = (state: { value: string; context: unknown; revision: number; machineVersion: number; snapshot: { status: string } }) => ({
@@ -82,7 +92,7 @@ const kinds: [string, () => Harness][] = [
         events,
         snapshots,
         problems,
-        settings: (every = 10) => ({ store: snapshots, every, onProblem: (message) => problems.push(message) }),
+        settings: (every = 10) => ({ store: snapshots, key, every, onProblem: (message) => problems.push(message) }),
         close: async () => {
           await events.close();
           await snapshots.close();
@@ -102,7 +112,7 @@ const kinds: [string, () => Harness][] = [
         events,
         snapshots,
         problems,
-        settings: (every = 10) => ({ store: snapshots, every, onProblem: (message) => problems.push(message) }),
+        settings: (every = 10) => ({ store: snapshots, key, every, onProblem: (message) => problems.push(message) }),
         close: async () => {
           await events.close();
           await snapshots.close();
@@ -210,7 +220,8 @@ describe.each(kinds)('runner snapshots (%s)', (_kind, open) => {
     ];
     for (const [what, snapshot, problem] of bad) {
       await h.snapshots.clear();
-      await h.snapshots.save(snapshot);
+      // Signed with the engine's key, as if the engine had written it: the checks after the signature's still hold.
+      await h.snapshots.save(signed(snapshot));
       h.problems.length = 0;
       const loaded = await loadCurrent(h.events, definition, 'ledger-1', h.settings());
       expect([what, loaded.base, observable(loaded.state)]).toEqual([what, -1, full]);
@@ -225,6 +236,42 @@ describe.each(kinds)('runner snapshots (%s)', (_kind, open) => {
     const rewritten = (await h.snapshots.latest('ledger-1', 'ledger', SNAPSHOT_FORMAT))!;
     expect(rewritten.revision).toBe(25);
     expect((await loadCurrent(h.events, definition, 'ledger-1', h.settings())).base).toBe(25);
+  });
+
+  it('uses only a snapshot the engine signed, as it signed it: any other is a full fold, the same answer, and a warning', async () => {
+    await grow('ledger-1', 25, 10);
+    const good = (await h.snapshots.latest('ledger-1', 'ledger', SNAPSHOT_FORMAT))!;
+    expect(good.signature).toEqual({ keyId: key.keyId, value: expect.any(String) });
+    const full = observable((await loadProcess(h.events, definition, 'ledger-1')).state);
+    const forged = JSON.parse(good.state) as { context: { total: number } };
+    forged.context.total = 1_000_000;
+    const stranger = SigningKey.generate();
+
+    const bad: [string, ProcessSnapshot, RegExp][] = [
+      ['unsigned (a row from before snapshots were signed)', { ...good, signature: null }, /carries no signature/],
+      ['its state edited after signing', { ...good, state: JSON.stringify(forged) }, /does not match its content/],
+      ['its revision edited after signing', { ...good, revision: 18, hash: (await h.events.readStream('ledger-1'))[18]!.hash }, /does not match its content/],
+      ['signed by a key the log never published', signed({ ...good, state: JSON.stringify(forged) }, stranger), /never published/],
+      ['the engine key’s event signature over the same text', { ...good, signature: { keyId: key.keyId, value: key.sign('event', snapshotSignedBody(good)) } }, /does not match its content/],
+      ['a signature that is not one', { ...good, signature: { keyId: key.keyId, value: 'AAAA' } }, /does not match its content/],
+    ];
+    for (const [what, snapshot, problem] of bad) {
+      await h.snapshots.clear();
+      await h.snapshots.save(snapshot);
+      h.problems.length = 0;
+      const loaded = await loadCurrent(h.events, definition, 'ledger-1', h.settings());
+      expect([what, loaded.base, observable(loaded.state)]).toEqual([what, -1, full]);
+      expect([what, h.problems.join('\n')]).toEqual([what, expect.stringMatching(problem)]);
+      // A command decides from the log, not from the forgery.
+      const outcome = await runCommand({ store: h.events, clock, snapshots: h.settings(1000) }, definition, 'ledger-1', { commandId: newId(), actor }, () => []);
+      expect([what, observable(outcome.state)]).toEqual([what, full]);
+    }
+    // The good one, put back, is used again.
+    await h.snapshots.clear();
+    await h.snapshots.save(good);
+    h.problems.length = 0;
+    expect((await loadCurrent(h.events, definition, 'ledger-1', h.settings())).base).toBe(good.revision);
+    expect(h.problems).toEqual([]);
   });
 
   it('keeps a stream on the machine version it is pinned to, through its snapshots', async () => {
@@ -251,7 +298,7 @@ describe.each(kinds)('runner snapshots (%s)', (_kind, open) => {
       close: async () => undefined,
     };
     const problems: string[] = [];
-    const deps = { store: h.events, clock, snapshots: { store: broken, every: 1, onProblem: (message: string) => problems.push(message) } };
+    const deps = { store: h.events, clock, snapshots: { store: broken, key, every: 1, onProblem: (message: string) => problems.push(message) } };
     const outcome = await runCommand(deps, definition, 'ledger-1', { commandId: newId(), actor }, enter(13));
     expect(outcome.state.context).toMatchObject({ total: 91 });
     expect(observable(outcome.state)).toEqual(observable((await loadProcess(h.events, definition, 'ledger-1')).state));
@@ -274,7 +321,7 @@ describe.each(kinds)('runner snapshots (%s)', (_kind, open) => {
       close: async () => undefined,
     };
     const problems: string[] = [];
-    const deps = { store: h.events, clock, snapshots: { store: failing, every: 5, cache: new StateCache(), onProblem: (message: string) => problems.push(message) } };
+    const deps = { store: h.events, clock, snapshots: { store: failing, key, every: 5, cache: new StateCache(), onProblem: (message: string) => problems.push(message) } };
     for (let index = 1; index <= 12; index += 1) {
       await runCommand(deps, definition, 'ledger-1', { commandId: newId(), actor }, enter(index));
     }

@@ -3,7 +3,8 @@
  * history (issue 8). Snapshots are disposable: deleting any or all of them changes no answer, only how long the
  * next command on the stream takes. A snapshot is never trusted blindly: the runner uses it only while the stream
  * still holds, at `revision`, the event whose hash is `hash` (the hash chain then vouches for every earlier event),
- * and only for the machine id, machine version and snapshot format it names; otherwise it folds from the start.
+ * and only for the machine id, machine version and snapshot format it names, and only when its signature verifies
+ * with a key valid where that event stands (docs/integrity.md); otherwise it folds from the start.
  */
 export interface ProcessSnapshot {
   stream: string;
@@ -18,6 +19,18 @@ export interface ProcessSnapshot {
   hash: string;
   /** The folded state as JSON text: opaque to the store, checked by the runner when it is read. */
   state: string;
+  /**
+   * The engine's signature (purpose `snapshot`) over every other field (`snapshotSignedBody`): whoever can write
+   * the table but does not hold the key cannot make a state the runner uses. Null on rows stored before snapshots
+   * were signed, which the runner never uses.
+   */
+  signature: SnapshotSignature | null;
+}
+
+/** The key that signed a snapshot (published in the log's `signing-keys` stream) and the signature, base64url. */
+export interface SnapshotSignature {
+  keyId: string;
+  value: string;
 }
 
 export interface SnapshotStore {

@@ -8,11 +8,8 @@ import { LeaderTasks } from '../engine/leader-tasks.js';
 import { PollingLoop } from '../engine/polling-loop.js';
 import type { BallotDecidedData } from '../../state-machines/ballot/ballot.events.js';
 import { DomainError } from '../errors/index.js';
-import { READ_MODEL_STORE } from '../kernel/tokens.js';
-import type { ReadModelStore } from '../read-models/port.js';
 import { RecordWorkplanOutcomeCommand } from './workplans.commands.js';
-import { cycleOfReference } from './workplan.process.js';
-import { WORKPLANS_COLLECTION, type WorkplanView } from './workplan.view.js';
+import { cycleOfReference, workplanProcess, workplanStream } from './workplan.process.js';
 
 /** The saga's name: command ids derive from it and the ballot's `BallotDecided` event, whoever issues the command. */
 export const AGREEMENT_SAGA = 'workplan-agreement';
@@ -30,9 +27,10 @@ export interface CatchUpResult {
   detail?: string;
 }
 
-/** The ballot's cycle awaits it: the cycle is voting on this very ballot (per the read model). */
-function awaits(view: WorkplanView | undefined, ballotId: string): boolean {
-  return view?.state === 'voting' && view.ballots.at(-1)?.ballotId === ballotId;
+/** A cycle as its stream records it: voting on which ballot, if any. */
+interface CycleFacts {
+  cycle: string;
+  votingOn: string | null;
 }
 
 /**
@@ -51,7 +49,6 @@ export class WorkplanAgreementSaga implements OnModuleInit, OnApplicationShutdow
     private readonly processes: ProcessCommands,
     private readonly commands: CommandBus,
     private readonly tasks: LeaderTasks,
-    @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
     @Optional() @Inject(WORKPLAN_CATCH_UP_OPTIONS) private readonly options: AgreementCatchUpOptions = {},
   ) {}
 
@@ -61,9 +58,9 @@ export class WorkplanAgreementSaga implements OnModuleInit, OnApplicationShutdow
       ballotsDecided('workplan'),
       mergeMap(async (decided) => {
         const cycle = cycleOfReference(decided.subject.reference);
-        const view = cycle ? await this.readModels.get<WorkplanView>(WORKPLANS_COLLECTION, cycle) : undefined;
-        // A ballot no cycle is voting on is none of this saga's business (the catch-up covers a lagging read model).
-        return awaits(view, decided.ballotId) ? decided : null;
+        const facts = cycle ? await this.cycle(workplanStream(cycle)) : undefined;
+        // A ballot no cycle is voting on is none of this saga's business.
+        return facts?.votingOn === decided.ballotId ? decided : null;
       }),
       filter((decided): decided is BallotDecided => decided !== null),
       map((decided) => new RecordWorkplanOutcomeCommand({ ballotId: decided.ballotId }, sagaCommandContext(AGREEMENT_SAGA, decided))),
@@ -88,12 +85,23 @@ export class WorkplanAgreementSaga implements OnModuleInit, OnApplicationShutdow
     await this.loop?.stop();
   }
 
-  /** One catch-up pass: every cycle voting on a ballot its stream records as decided gets the outcome recorded. */
+  /** The cycle's state from its own stream (the read model may trail the log). */
+  private async cycle(stream: string): Promise<CycleFacts> {
+    const { state } = await this.processes.load(workplanProcess, stream);
+    const context = state.context as { cycle: string; ballotId: string | null };
+    return { cycle: context.cycle, votingOn: state.value === 'voting' ? context.ballotId : null };
+  }
+
+  /**
+   * One catch-up pass: every cycle (every `workplan-*` stream of the log) voting on a ballot its stream records as
+   * decided gets the outcome recorded.
+   */
   async runOnce(): Promise<CatchUpResult[]> {
     const results: CatchUpResult[] = [];
-    for (const view of await this.readModels.list<WorkplanView>(WORKPLANS_COLLECTION)) {
-      const ballotId = view.ballots.at(-1)?.ballotId;
-      if (view.state !== 'voting' || !ballotId) continue;
+    for (const stream of await this.processes.streamNames(workplanStream(''))) {
+      const view = await this.cycle(stream);
+      const ballotId = view.votingOn;
+      if (!ballotId) continue;
       const { events } = await this.processes.load(ballotProcess, ballotStream(ballotId));
       const stored = events.find((event) => event.type === 'BallotDecided');
       if (!stored) continue;

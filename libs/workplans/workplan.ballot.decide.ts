@@ -1,7 +1,7 @@
-import type { BallotView } from '../ballots/ballot.view.js';
+import type { BallotFacts } from '../ballots/ballot-facts.js';
 import type { Actor, StoredEvent } from '../envelope/index.js';
 import { CommandRejectedError, ForbiddenCommandError, InvalidCommandError, NotFoundError } from '../errors/index.js';
-import type { Decision, ProcessState } from '../process-runner/index.js';
+import { cite, type Decision, type ProcessState } from '../process-runner/index.js';
 import type { BallotContext } from '../../state-machines/ballot/ballot.machine.js';
 import type { BallotDecidedData, Channel } from '../../state-machines/ballot/ballot.events.js';
 import type { AgreementBallotLinkedData, WorkplanDecidedData } from '../../state-machines/workplan/workplan.events.js';
@@ -17,10 +17,10 @@ export interface LinkAgreementBallot {
 }
 
 export interface LinkFacts {
-  /** The ballot named (for `linked`), from the ballots read model. */
-  ballot?: BallotView;
+  /** The ballot named (for `linked`) or just opened (for `opened`), as its stream records it. */
+  ballot?: BallotFacts;
   /** The ballot currently linked, when the cycle is already voting. */
-  current?: BallotView;
+  current?: BallotFacts;
 }
 
 const AGREEMENT = ['¶10(d)', '¶13(b)'];
@@ -74,7 +74,11 @@ export function decideLinkBallot(command: LinkAgreementBallot, actor: Actor, fac
       how: command.how,
       ...(replaces ? { replaces } : {}),
     };
-    return [{ type: 'AgreementBallotLinked', data }];
+    const drafted = facts.ballot?.ballotId === command.ballotId ? facts.ballot.drafted : undefined;
+    const reference = facts.ballot?.subject.reference;
+    const subject = { kind: 'workplan', ...(reference !== undefined ? { reference } : {}) };
+    const grounds = drafted ? [cite(drafted, { ballotId: command.ballotId, subject, channel: command.channel })] : [];
+    return [{ type: 'AgreementBallotLinked', data, ...(grounds.length ? { grounds } : {}) }];
   };
 }
 
@@ -127,6 +131,7 @@ export function decideOutcome(actor: Actor, ballot: DecidingBallot) {
       round: round.round,
       contentHash: round.contentHash,
     };
-    return [{ type: outcome === 'approved' ? 'WorkplanAgreed' : 'WorkplanNotAgreed', data }];
+    const grounds = [cite(decided, { ballotId: ballotContext.ballotId, outcome, subject: { kind: 'workplan', reference: ballotContext.subject.reference } })];
+    return [{ type: outcome === 'approved' ? 'WorkplanAgreed' : 'WorkplanNotAgreed', data, grounds }];
   };
 }

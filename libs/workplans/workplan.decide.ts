@@ -1,8 +1,7 @@
-import type { Actor } from '../envelope/index.js';
+import type { Actor, StoredEvent } from '../envelope/index.js';
 import { ForbiddenCommandError, InvalidCommandError } from '../errors/index.js';
 import type { OfficeHolding } from '../offices/office-authority.js';
-import type { PartnerView } from '../partners/partner.view.js';
-import type { Decision, ProcessState } from '../process-runner/index.js';
+import { cite, type Decision, type ProcessState } from '../process-runner/index.js';
 import type { CapacityKind, InputCapacity, LeftOutInput, Reviewer, ReviewDecision } from '../../state-machines/workplan/workplan.events.js';
 import { nextRound } from '../../state-machines/workplan/workplan.machine.js';
 import { contentHash, contextOf, notNow, requireCycle, requireSecretariat } from './workplan.decide-support.js';
@@ -42,8 +41,11 @@ export interface SubmitInput {
 /** What the register said of the submitter at the instant: their Partner (token `org`), their Leader and IP Leader terms. */
 export interface ContributorFacts {
   now: Date;
-  partner?: PartnerView;
+  /** The token's organisation, when its stream records it at all, and whether it was a Partner at `now`. */
+  partner?: { partnerId: string };
   partnerNow?: boolean;
+  /** Its `PartnerRegistered` in force at `now`: an input given as a Partner cites it. */
+  registered?: StoredEvent;
   leader?: OfficeHolding;
   ipLeader?: OfficeHolding;
 }
@@ -92,10 +94,12 @@ export function decideSubmitInput(command: SubmitInput, actor: Actor, facts: Con
       throw notNow(`the input deadline ${context.inputDeadline} has passed; a late input is taken only if the Secretariat reopens inputs`, state, ['¶10(a)']);
     }
     const capacity = capacityFor(command.capacity, actor, facts);
+    const grounds = capacity.kind === 'partner' && facts.registered ? [cite(facts.registered, { partnerId: capacity.partnerId })] : [];
     return [
       {
         type: 'WorkplanInputSubmitted',
         data: { cycle: command.cycle, inputId: command.inputId, submittedBy: actor.id, capacity, title: command.title, text: command.text, contentHash: contentHash(command.text) },
+        ...(grounds.length ? { grounds } : {}),
       },
     ];
   };

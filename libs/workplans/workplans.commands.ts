@@ -1,17 +1,15 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { BALLOTS_COLLECTION, type BallotView } from '../ballots/ballot.view.js';
+import { ballotFacts, type BallotFacts } from '../ballots/ballot-facts.js';
 import { OpenBallotCommand } from '../ballots/ballots.commands.js';
 import { ballotProcess, ballotStream, newBallotId } from '../ballots/ballot.process.js';
 import { ProcessCommands } from '../engine/process-commands.service.js';
 import type { Actor } from '../envelope/index.js';
 import { NotFoundError } from '../errors/index.js';
 import { derivedId } from '../kernel/ids.js';
-import { READ_MODEL_STORE } from '../kernel/tokens.js';
 import { OfficeAuthority } from '../offices/office-authority.js';
-import { partnerAt } from '../partners/partner-periods.js';
-import type { CommandContext, CommandOutcome } from '../process-runner/index.js';
-import type { ReadModelStore } from '../read-models/port.js';
+import { partnerFactAt } from '../partners/partner-facts.js';
+import type { CommandContext, CommandOutcome, StreamFacts } from '../process-runner/index.js';
 import type { Channel } from '../../state-machines/ballot/ballot.events.js';
 import type { Reviewer } from '../../state-machines/workplan/workplan.events.js';
 import { decideLinkBallot, decideOutcome, type LinkAgreementBallot } from './workplan.ballot.decide.js';
@@ -83,21 +81,21 @@ export class OpenWorkplanHandler implements ICommandHandler<OpenWorkplanCommand>
 export class SubmitWorkplanInputHandler implements ICommandHandler<SubmitWorkplanInputCommand> {
   constructor(
     private readonly processes: ProcessCommands,
-    @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
     private readonly authority: OfficeAuthority,
   ) {}
 
-  /** The submitter's capacity at this instant: their Partner from the register, their offices from the office register. */
+  /** The submitter's capacity at this instant: their Partner from its stream, their offices from the seats' streams. */
   async execute({ input, context }: SubmitWorkplanInputCommand): Promise<CommandOutcome> {
     const now = this.processes.now();
-    const facts = await contributorFacts(this.readModels, this.authority, context.actor, now);
+    const facts = await contributorFacts(this.processes, this.authority, context.actor, now);
     const decide = decideSubmitInput({ ...input, inputId: inputIdFor(input.cycle, context.commandId) }, context.actor, facts);
     return this.processes.run(workplanProcess, workplanStream(input.cycle), context, decide);
   }
 }
 
-export async function contributorFacts(readModels: ReadModelStore, authority: OfficeAuthority, actor: Pick<Actor, 'id' | 'org'>, now: Date): Promise<ContributorFacts> {
-  const partner = actor.org && DOC_ID.test(actor.org) ? await partnerAt(readModels, actor.org, now) : undefined;
+export async function contributorFacts(facts: StreamFacts, authority: OfficeAuthority, actor: Pick<Actor, 'id' | 'org'>, now: Date): Promise<ContributorFacts> {
+  const fact = actor.org && DOC_ID.test(actor.org) ? await partnerFactAt(facts, actor.org, now) : undefined;
+  const partner = fact && { partner: { partnerId: fact.partnerId }, partnerNow: fact.partnerNow, ...(fact.registered ? { registered: fact.registered } : {}) };
   const [leader, ipLeader] = await Promise.all([authority.holding(actor.id, ['leader'], now), authority.holding(actor.id, ['ip-leader'], now)]);
   return { now, ...partner, leader, ipLeader };
 }
@@ -158,7 +156,6 @@ export class AgreementBallotHandler implements ICommandHandler<AgreementBallotCo
   constructor(
     private readonly processes: ProcessCommands,
     private readonly commands: CommandBus,
-    @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
   ) {}
 
   async execute({ input, context }: AgreementBallotCommand): Promise<CommandOutcome> {
@@ -192,11 +189,15 @@ export class AgreementBallotHandler implements ICommandHandler<AgreementBallotCo
         { ...context, commandId: openId },
       ),
     );
-    return this.processes.run(workplanProcess, stream, context, decide);
+    // The link cites the ballot as its stream now records it (drafted about this cycle).
+    const opened = await this.ballot(link.ballotId);
+    const facts = { ...(opened ? { ballot: opened } : {}), ...(currentView ? { current: currentView } : {}) };
+    return this.processes.run(workplanProcess, stream, context, decideLinkBallot(link, context.actor, facts));
   }
 
-  private ballot(ballotId: string): Promise<BallotView | undefined> {
-    return this.readModels.get<BallotView>(BALLOTS_COLLECTION, ballotId);
+  /** A ballot as its own stream records it, never the ballots read model. */
+  private ballot(ballotId: string): Promise<BallotFacts | undefined> {
+    return ballotFacts(this.processes, ballotId);
   }
 }
 

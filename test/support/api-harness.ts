@@ -24,7 +24,10 @@ export interface ApiHarness {
 
 export interface StartApiOptions {
   dir?: string;
-  /** `postgres`: the test server (U4SSC_TEST_DATABASE_URL), in a fresh schema dropped on close unless one is given. */
+  /**
+   * `postgres`: the test server (U4SSC_TEST_DATABASE_URL) as the serving role, in a fresh schema (prepared by its owner,
+   * dropped on close) unless one is given (prepared the same way: freshSchema).
+   */
   store?: 'sqlite' | 'memory' | 'postgres';
   databaseSchema?: string;
   clock?: Clock;
@@ -43,8 +46,9 @@ export async function startApi(options: StartApiOptions): Promise<ApiHarness> {
   const fresh = options.store === 'postgres' && !options.databaseSchema
     ? await (await import('../../libs/event-store/postgres/test-database.js')).freshSchema('api')
     : undefined;
+  // The engine connects as the serving role, which owns nothing (freshSchema prepared the schema as the owner).
   const postgresUrl = options.store === 'postgres'
-    ? (await import('../../libs/event-store/postgres/test-database.js')).postgresTestUrl()
+    ? fresh?.url ?? (await import('../../libs/event-store/postgres/test-database.js')).servingUrl()
     : undefined;
   const config = loadConfig({
     U4SSC_STORE: options.store ?? 'sqlite',

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Readable } from 'node:stream';
-import { bundleLines, engineVersion, scopeOf, verifyStore, type AuditReport } from '../../../libs/audit/index.js';
+import { bundleLines, completeHead, engineVersion, scopeOf, verifyStore, type AuditReport } from '../../../libs/audit/index.js';
 import { Roles } from '../../../libs/auth/index.js';
 import { parseAnchor } from '../../../libs/envelope/index.js';
 import type { EventStore } from '../../../libs/event-store/index.js';
@@ -38,7 +38,7 @@ export class AuditController {
     summary:
       'The log (or one `stream`, or a `from`/`to` time range) as a bundle: JSON Lines, the manifest first; `u4ssc verify --bundle` checks it offline',
   })
-  export(@Query() query: ExportQueryDto): StreamableFile {
+  async export(@Query() query: ExportQueryDto): Promise<StreamableFile> {
     const selection = {
       ...(query.stream !== undefined && { stream: query.stream }),
       ...(query.from !== undefined && { from: new Date(query.from) }),
@@ -46,7 +46,9 @@ export class AuditController {
     };
     const now = this.clock.now();
     const name = `u4ssc-${scopeOf(selection)}-${now.toISOString().replace(/[:.]/g, '-')}.jsonl`;
-    const lines = bundleLines(this.store, { ...selection, engine: engineVersion(), now });
+    // Checked before the response starts, so a log readers see only in part is refused as a problem document.
+    const upTo = await completeHead(this.store, 'export');
+    const lines = bundleLines(this.store, { ...selection, engine: engineVersion(), now, upTo });
     return new StreamableFile(Readable.from(lines), {
       type: 'application/x-ndjson; charset=utf-8',
       disposition: `attachment; filename="${name}"`,

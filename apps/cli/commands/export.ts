@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { bundleLines, engineVersion, type BundleManifest } from '../../../libs/audit/index.js';
+import { bundleLines, completeHead, engineVersion, type BundleManifest } from '../../../libs/audit/index.js';
 import { loadConfig } from '../../../libs/config/index.js';
 import { closeStores, openStores } from '../../../libs/engine/index.js';
 import { parse } from '../parse.js';
@@ -22,9 +22,11 @@ export async function exportCommand(args: string[]): Promise<number> {
 
   const stores = await openStores(loadConfig(process.env, { readOnly: true }), { readOnly: true });
   try {
+    // Before the file is opened: a log readers see only in part is refused, leaving no file behind.
+    const upTo = await completeHead(stores.events, 'export');
     let manifest: BundleManifest | undefined;
     const lines = async function* () {
-      for await (const line of bundleLines(stores.events, { stream: values.stream, from, to, engine: engineVersion(), now: new Date() })) {
+      for await (const line of bundleLines(stores.events, { stream: values.stream, from, to, engine: engineVersion(), now: new Date(), upTo })) {
         manifest ??= JSON.parse(line) as BundleManifest;
         yield line;
       }

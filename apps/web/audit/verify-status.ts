@@ -11,6 +11,9 @@ const CHECK_OF: Record<FaultKind, 'chain' | 'signature' | 'ledger' | 'machine'> 
   position: 'chain',
   anchor: 'ledger',
   machine: 'machine',
+  hidden: 'chain',
+  visibility: 'chain',
+  grounds: 'machine',
 };
 
 const FAULT_WORDS: Record<FaultKind, string> = {
@@ -21,6 +24,9 @@ const FAULT_WORDS: Record<FaultKind, string> = {
   signature: 'an event is not signed by a key the log published and trusts where it stands: the engine did not write it',
   anchor: 'a published anchor no longer matches the log up to its event: the record before it was changed',
   machine: 'an event is not a step its process’s pinned machine allows from the state before it',
+  hidden: 'the database holds events no reader of the log is given: they were inserted behind the engine’s back',
+  visibility: 'events committed before the check began are still held back from readers by another transaction: the check covered fewer events than the log holds',
+  grounds: 'an event cites a recorded fact (a ballot’s outcome, a Partner’s registration) that the log does not hold as cited',
 };
 
 const ANCHOR_WORDS: Record<AnchorCheck['status'], { text: string; badge: 'ok' | 'bad' | 'warn' }> = {

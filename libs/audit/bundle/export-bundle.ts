@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { formatAnchor, LEDGER_GENESIS, nextLedgerHash, type StoredEvent } from '../../envelope/index.js';
 import { readAllEvents, type EventStore } from '../../event-store/index.js';
+import { completeHead } from '../census-check.js';
 import { BUNDLE_FORMAT, checkableFor, eventLine, scopeOf, sealOf, type BundleManifest } from './manifest.js';
 import { SIGNING_KEYS_STREAM } from '../../signing/key-events.js';
 
@@ -17,6 +18,8 @@ export interface ExportOptions extends BundleSelection {
   engine: { name: string; version: string };
   /** The export's time (from the caller's clock). */
   now: Date;
+  /** The head position to stop at, from `completeHead` (taken here when absent). */
+  upTo?: number;
 }
 
 /**
@@ -25,7 +28,8 @@ export interface ExportOptions extends BundleSelection {
  * the head position seen at the start, below which the log is immutable, so they see the same events.
  */
 export async function* bundleLines(store: EventStore, options: ExportOptions): AsyncGenerator<string> {
-  const upTo = await store.headPosition();
+  // Refused when readers are given less than the table holds (census-check.ts): a bundle must not silently cover less.
+  const upTo = options.upTo ?? (await completeHead(store, 'export'));
   const source = async function* (): AsyncGenerator<StoredEvent> {
     if (options.stream) {
       // Revision order is position order within a stream.

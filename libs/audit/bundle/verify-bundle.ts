@@ -2,11 +2,15 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { canonicalJson, verifyLog, type Anchor, type StoredEvent } from '../../envelope/index.js';
+import { GroundsCheck, withGroundsChecked } from '../grounds-check.js';
 import { machineLegality } from '../machine-legality.js';
 import { PROCESS_REGISTRY, type ProcessRegistry } from '../process-registry.js';
 import type { AuditReport } from '../verify-store.js';
 import { BUNDLE_FORMAT, eventLine, sealOf, type BundleManifest } from './manifest.js';
 import { KeyRing, keySummaries, sealedCheck, SIGNING_KEYS_STREAM } from '../../signing/index.js';
+
+/** Events of a bundle kept for the grounds check (a bundle may be larger than memory). */
+const GROUNDS_INDEX_CAP = 200_000;
 
 export interface BundleProblem {
   /** What was checked: format, seal, digest, counts, positions, anchor, scope, machines. */
@@ -93,18 +97,29 @@ export async function verifyBundle(
   const starts = new Map(manifest.starts.map(({ stream, revision, hash }) => [stream, { revision, hash }]));
   const keyEvents = Array.isArray(manifest.keyEvents) ? manifest.keyEvents : undefined;
   const ring = keyEvents && KeyRing.build(keyEvents, { trusted: options.trustKeys });
+  // The bundle's events by stream and revision, for the grounds that cite them; past the cap, grounds are unchecked.
+  const grounds = new GroundsCheck();
+  const held = new Map<string, StoredEvent>();
+  const keep = (event: StoredEvent) => {
+    if (held.size < GROUNDS_INDEX_CAP) held.set(`${event.revision}\u0000${event.stream}`, event);
+    grounds.observe(event);
+  };
   // A whole-log bundle holds the unsigned events the first key sealed: their anchor and count are checked too.
   const sealed = ring && !partial ? sealedCheck(ring) : undefined;
-  const report = await verifyLog(events(), {
+  const walked = await verifyLog(events(), {
     anchors: [...(options.anchors ?? []), ...(sealed?.anchors ?? [])],
-    legality: legality.check,
+    legality: (event) => legality.check(event) ?? (keep(event), null),
     starts,
     ...(ring && { signatures: sealed?.signatures ?? ring }),
   });
+  const report = await withGroundsChecked(walked, grounds, async (stream, revision) =>
+    held.get(`${revision}\u0000${stream}`) ?? (partial || held.size >= GROUNDS_INDEX_CAP ? 'outside' : undefined),
+  );
   const log: AuditReport = { ...report, machines: legality.machines(), ...(ring && { keys: keySummaries(ring) }) };
   const notChecked = partial ? [`ledger: ${manifest.checkable.ledger}`] : [];
   if (!ring) notChecked.push('signatures: the bundle carries no key events (exported before events were signed)');
   const unchecked = legality.unchecked();
+  if (report.grounds.unchecked) notChecked.push(`grounds: ${report.grounds.unchecked} cited event(s) lie outside this bundle`);
   if (unchecked.length) notChecked.push(`machines: ${unchecked.length} stream(s) start mid-way (${unchecked.slice(0, 5).join(', ')}${unchecked.length > 5 ? ', …' : ''})`);
   if (seen.unreadable !== null) problem('format', `line ${seen.unreadable} is not a stored event in JSON`);
   if (!report.ok || seen.unreadable !== null) return answer(manifest, log, notChecked);

@@ -286,6 +286,29 @@ export function describeEventStoreContract(
         expect(await store.findEvent('s', testEvent().id)).toBeUndefined();
       });
 
+      it('names the streams that start with a prefix, once each, sorted, and only streams with events', async () => {
+        for (const stream of ['partner-WHO', 'partner-ITU', 'partners', 'ballot-1', 'partner', 'partner-ITU-2', 'office-chair', 'partnes-x', 'partner.x']) {
+          await store.append(stream, testEvents(2), { expectedRevision: 'any' });
+        }
+        await store.append('partner-empty', [], { expectedRevision: 'no-stream' });
+
+        expect(await store.streamNames('partner-')).toEqual(['partner-ITU', 'partner-ITU-2', 'partner-WHO']);
+        expect(await store.streamNames('partner')).toEqual(['partner', 'partner-ITU', 'partner-ITU-2', 'partner-WHO', 'partner.x', 'partners']);
+        expect(await store.streamNames('office-')).toEqual(['office-chair']);
+        expect(await store.streamNames('nothing-')).toEqual([]);
+        expect(await store.streamNames('')).toEqual([
+          'ballot-1', 'office-chair', 'partner', 'partner-ITU', 'partner-ITU-2', 'partner-WHO', 'partner.x', 'partners', 'partnes-x',
+        ]);
+      });
+
+      it('names streams by a prefix with non-ASCII characters, in code point order', async () => {
+        for (const stream of ['ville-🏙️', 'ville-é', 'ville-z', 'villf-a', 'ville-北京']) {
+          await store.append(stream, testEvents(1), { expectedRevision: 'no-stream' });
+        }
+        expect(await store.streamNames('ville-')).toEqual(['ville-z', 'ville-é', 'ville-北京', 'ville-🏙️']);
+        expect(await store.streamNames('ville-é')).toEqual(['ville-é']);
+      });
+
       it('pages through the whole log in position order with after/next/end, without gaps or repeats', async () => {
         const appended: string[] = [];
         for (let batch = 0; batch < 21; batch += 1) {

@@ -25,6 +25,7 @@ import type {
   Subscription,
 } from '../port.js';
 import { LocalSubscriptions } from '../subscription.js';
+import { namesWithPrefix } from '../stream-prefix.js';
 import { EventIdClaims, storedPlaces } from './event-id-claims.js';
 import { describeEndpoint, EventStoreDbError, mapEventStoreDbError } from './eventstoredb-errors.js';
 import {
@@ -167,6 +168,21 @@ export class EventStoreDbEventStore implements EventStore {
 
   async lastRevision(stream: string): Promise<number> {
     return this.call(async () => (await this.tail(stream)).lastRevision);
+  }
+
+  /**
+   * Best effort: EventStoreDB lists streams only through its `$streams` projection, which a server may not run, so
+   * the names are collected by walking the log as readAll delivers it (an enumeration reads every event).
+   */
+  async streamNames(prefix: string): Promise<string[]> {
+    const names = new Set<string>();
+    for (let after = 0; ; ) {
+      const page = await this.readAll({ after, limit: 10_000 });
+      for (const event of page.events) names.add(event.stream);
+      if (page.end) break;
+      after = page.next;
+    }
+    return namesWithPrefix(names, prefix);
   }
 
   /**

@@ -1,4 +1,5 @@
 import { chainEvents, GENESIS_HASH, type EventSigner, type NewEvent, type StoredEvent } from '../../envelope/index.js';
+import { namesWithPrefix } from '../stream-prefix.js';
 import {
   checkExpectedRevision,
   isRetry,
@@ -93,6 +94,11 @@ export class MemoryEventStore implements EventStore {
   async lastRevision(stream: string): Promise<number> {
     this.assertOpen();
     return this.streams.get(stream)?.at(-1)?.revision ?? -1;
+  }
+
+  async streamNames(prefix: string): Promise<string[]> {
+    this.assertOpen();
+    return namesWithPrefix(this.streams.keys(), prefix);
   }
 
   async findEvent(stream: string, id: string): Promise<StoredEvent | undefined> {

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { openPool, withSchemaDdl } from './open-pool.js';
+import { openPool } from './open-pool.js';
+import { ensureSchema, type DdlClient, type SchemaPart } from './schema-parts.js';
 import { chainEvents, GENESIS_HASH, storedText, type EventSigner, type NewEvent, type StoredEvent } from '../../envelope/index.js';
 import {
   checkExpectedRevision,
@@ -26,6 +27,7 @@ import type {
 } from '../port.js';
 import { LocalSubscriptions } from '../subscription.js';
 import { TailCache, type KnownTail } from './tail-cache.js';
+import { namesWithPrefix, prefixUpperBound } from '../stream-prefix.js';
 
 /**
  * Global order without skipping in-flight transactions.
@@ -135,6 +137,7 @@ export class PostgresEventStore implements EventStore {
   private readonly tails: TailCache;
   private readonly paths: AppendPathCounts = { fast: 0, fellBack: 0 };
   private closed = false;
+  private codePointOrder?: Promise<boolean>;
 
   private constructor(
     readonly pool: pg.Pool,
@@ -149,7 +152,7 @@ export class PostgresEventStore implements EventStore {
 
   static async open(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
     const schema = options.schema ?? 'public';
-    const pool = await openPool(options.connectionString, options.poolSize ?? 10, (ready) => createSchema(ready, schema));
+    const pool = await openPool(options.connectionString, options.poolSize ?? 10, (ready) => ensureSchema(ready, schema, [EVENTS_SCHEMA]));
     return new PostgresEventStore(
       pool,
       schema,
@@ -230,6 +233,44 @@ export class PostgresEventStore implements EventStore {
     return Number(tail.revision);
   }
 
+  /**
+   * A skip scan of UNIQUE(stream, revision) (a recursive query, one index probe per stream), bounded to the prefix's
+   * range when the column compares by code point ("C", "POSIX", "C.UTF-8"). Under a language collation names with a
+   * prefix need not be contiguous (punctuation is ignored at the first level), so every stream name is walked and
+   * the prefix filtered here: still one probe per stream, never a read of the events.
+   */
+  async streamNames(prefix: string): Promise<string[]> {
+    this.assertOpen();
+    this.codePointOrder ??= this.comparesByCodePoint();
+    const upper = (await this.codePointOrder) ? prefixUpperBound(prefix) : undefined;
+    const lower = (await this.codePointOrder) ? prefix : '';
+    const { rows } = await this.pool.query<{ stream: string }>(
+      `WITH RECURSIVE names(stream) AS (
+         SELECT (SELECT stream FROM ${this.table} WHERE stream >= $1 ORDER BY stream LIMIT 1)
+         UNION ALL
+         SELECT (SELECT e.stream FROM ${this.table} e WHERE e.stream > names.stream ORDER BY e.stream LIMIT 1)
+           FROM names WHERE names.stream IS NOT NULL AND ($2::text IS NULL OR names.stream < $2::text)
+       )
+       SELECT stream FROM names WHERE stream IS NOT NULL AND ($2::text IS NULL OR stream < $2::text)`,
+      [lower, upper ?? null],
+    );
+    return namesWithPrefix(rows.map((row) => row.stream), prefix);
+  }
+
+  private async comparesByCodePoint(): Promise<boolean> {
+    const { rows } = await this.pool.query<{ collation: string | null; provider: string }>(
+      `SELECT COALESCE(
+                (SELECT c.collname FROM pg_attribute a JOIN pg_collation c ON c.oid = a.attcollation
+                  WHERE a.attrelid = to_regclass($1) AND a.attname = 'stream' AND c.collname <> 'default'),
+                d.datcollate) AS collation,
+              COALESCE(to_jsonb(d) ->> 'datlocprovider', 'c') AS provider
+         FROM pg_database d WHERE d.datname = current_database()`,
+      [this.table],
+    );
+    const { collation, provider } = rows[0] ?? { collation: null, provider: '' };
+    return provider === 'c' && collation !== null && /^(C|POSIX|C\.[A-Za-z0-9-]+|ucs_basic)$/i.test(collation);
+  }
+
   async findEvent(stream: string, id: string): Promise<StoredEvent | undefined> {
     this.assertOpen();
     const { rows } = await this.pool.query<EventRow>(
@@ -275,27 +316,51 @@ export class PostgresEventStore implements EventStore {
     });
   }
 
+  /**
+   * One statement, so the counts and the horizon come from one snapshot: every row, the highest position, rows no
+   * reader reaches (position at or below 0), rows committed but at or above the horizon, and who holds the horizon:
+   * the running transaction whose xid is the snapshot's xmin, a session (pg_stat_activity) or a prepared
+   * transaction (pg_prepared_xacts). Both views show that much to any role; when did the transaction begin is shown
+   * only to the session's own role, superusers and pg_read_all_stats.
+   */
   async census(): Promise<LogCensus> {
     this.assertOpen();
-    const { rows } = await this.pool.query<{ rows: string; highest: string; unreachable: string; held_back: string; held_by: string | null }>(
-      `WITH h AS (SELECT ${HORIZON} AS horizon)
-       SELECT count(*)::text AS rows, COALESCE(max(position), 0)::text AS highest,
-              count(*) FILTER (WHERE position <= 0)::text AS unreachable,
-              count(*) FILTER (WHERE position >= h.horizon)::text AS held_back,
-              (SELECT format('pid %s in database %s (%s), in a transaction since %s', a.pid, a.datname, COALESCE(a.application_name, ''), a.xact_start)
-                 FROM pg_stat_activity a WHERE a.backend_xid IS NOT NULL OR a.backend_xmin IS NOT NULL
-                 ORDER BY a.xact_start NULLS LAST LIMIT 1) AS held_by
-       FROM ${this.table}, h GROUP BY h.horizon`,
+    const { rows } = await this.pool.query<CensusRow>(
+      `WITH x AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin),
+       c AS (
+         SELECT count(*)::text AS rows, COALESCE(max(position), 0)::text AS highest,
+                count(*) FILTER (WHERE position <= 0)::text AS unreachable,
+                count(*) FILTER (WHERE position >= (SELECT xmin::text::bigint << ${POSITION_SHIFT} FROM x))::text AS held_back
+         FROM ${this.table}
+       ),
+       holder AS (
+         SELECT 'session' AS kind, a.pid::text AS pid, a.datname AS database, a.usename AS role,
+                a.application_name AS application, a.xact_start::text AS since, a.state
+         FROM x JOIN pg_stat_activity a ON a.backend_xid = x.xmin::xid
+         UNION ALL
+         SELECT 'prepared', NULL, p.database, p.owner, p.gid, p.prepared::text, NULL
+         FROM x JOIN pg_prepared_xacts p ON p.transaction = x.xmin::xid
+         LIMIT 1
+       )
+       SELECT c.*, (SELECT xmin::text FROM x) AS xmin, holder.* FROM c LEFT JOIN holder ON true`,
     );
-    const row = rows[0];
-    if (!row) return { rows: 0, highestPosition: 0, unreachable: 0, heldBack: 0 };
+    const row = rows[0]!;
+    const unreachable = Number(row.unreachable);
     const heldBack = Number(row.held_back);
+    const first = unreachable
+      ? (
+          await this.pool.query<{ position: string; stream: string; revision: string; id: string }>(
+            `SELECT position::text, stream, revision::text, id FROM ${this.table} WHERE position <= 0 ORDER BY position LIMIT 1`,
+          )
+        ).rows[0]
+      : undefined;
     return {
       rows: Number(row.rows),
       highestPosition: toPosition(row.highest),
-      unreachable: Number(row.unreachable),
+      unreachable,
       heldBack,
-      ...(heldBack > 0 && row.held_by ? { horizonHeldBy: row.held_by } : {}),
+      ...(heldBack > 0 ? { horizonHeldBy: describeHolder(row) } : {}),
+      ...(first ? { firstUnreachable: { position: Number(first.position), stream: first.stream, revision: Number(first.revision), id: first.id } } : {}),
     };
   }
 
@@ -488,6 +553,36 @@ export class PostgresEventStore implements EventStore {
   }
 }
 
+interface CensusRow {
+  rows: string;
+  highest: string;
+  unreachable: string;
+  held_back: string;
+  xmin: string;
+  kind: 'session' | 'prepared' | null;
+  pid: string | null;
+  database: string | null;
+  role: string | null;
+  application: string | null;
+  since: string | null;
+  state: string | null;
+}
+
+/** The horizon's holder in words an operator can act on (pg_terminate_backend, COMMIT PREPARED). */
+function describeHolder(row: CensusRow): string {
+  const since = row.since ? `since ${row.since}` : 'start time not visible to this role';
+  if (row.kind === 'session') {
+    return (
+      `transaction ${row.xmin} of pid ${row.pid} in database "${row.database}" (role "${row.role}", ` +
+      `application "${row.application ?? ''}", ${row.state ?? 'state not visible'}, ${since})`
+    );
+  }
+  if (row.kind === 'prepared') {
+    return `prepared transaction "${row.application}" (${row.xmin}) in database "${row.database}" (owner "${row.role}", prepared ${since.replace(/^since /, 'at ')})`;
+  }
+  return `transaction ${row.xmin}, which ended while the census was taken`;
+}
+
 /** The first position no reader may see yet: that of the oldest transaction still running. */
 const HORIZON = `(pg_snapshot_xmin(pg_current_snapshot())::text::bigint << ${POSITION_SHIFT})`;
 
@@ -497,10 +592,14 @@ interface Horizon {
 }
 
 /**
- * Creates the events table and its immutability triggers (once, whichever process gets there first: withSchemaDdl).
+ * The events table and its triggers: one refusing any change to a stored event, one refusing any row whose position
+ * the store did not issue (see `events_issue_position`). Run by the schema owner (`u4ssc schema`, or an owner's open).
  */
-async function createSchema(pool: pg.Pool, schema: string): Promise<void> {
-  await withSchemaDdl(pool, schema, async (client, s) => {
+export const EVENTS_SCHEMA: SchemaPart = {
+  name: 'events',
+  // Appending is all the serving role does to the log: no UPDATE, DELETE, TRUNCATE, TRIGGER or REFERENCES.
+  privileges: { events: ['SELECT', 'INSERT'] },
+  async ddl(client: DdlClient, s: string): Promise<void> {
     await client.query(`
       CREATE TABLE IF NOT EXISTS ${s}.events (
         position       bigint PRIMARY KEY,
@@ -536,19 +635,47 @@ async function createSchema(pool: pg.Pool, schema: string): Promise<void> {
         CREATE TRIGGER events_immutable BEFORE UPDATE OR DELETE OR TRUNCATE ON ${s}.events
         FOR EACH STATEMENT EXECUTE FUNCTION ${s}.events_refuse_change()`);
     }
-  });
-}
+    // The CHECK ties a position to transaction_id, but both columns are the inserter's to write: a row could claim
+    // a finished transaction's id (behind readers' backs) or id 0 at position 0 (before any reader's start). Only
+    // the inserting transaction's own id, and a position of the scheme, are accepted.
+    await client.query(`
+      CREATE OR REPLACE FUNCTION ${s}.events_issue_position() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.transaction_id IS DISTINCT FROM pg_current_xact_id() THEN
+          RAISE EXCEPTION 'events get their position from the transaction that appends them: transaction_id % is not the inserting transaction''s (%)',
+            NEW.transaction_id, pg_current_xact_id()
+            USING ERRCODE = 'check_violation', HINT = 'positions are issued by the store; append through the engine';
+        END IF;
+        IF NEW.position IS NULL OR NEW.position <= 0
+           OR NEW.position >> ${POSITION_SHIFT} <> NEW.transaction_id::text::bigint
+           OR (NEW.position & ${EVENTS_PER_APPEND_LIMIT}) >= ${EVENTS_PER_APPEND_LIMIT} THEN
+          RAISE EXCEPTION 'position % is not one the store issues for transaction %', NEW.position, NEW.transaction_id
+            USING ERRCODE = 'check_violation', HINT = 'positions are issued by the store; append through the engine';
+        END IF;
+        RETURN NEW;
+      END $$`);
+    const issued = await client.query(
+      `SELECT 1 FROM pg_trigger WHERE tgrelid = $1::regclass AND tgname = 'events_position_issued'`,
+      [`${s}.events`],
+    );
+    if (!issued.rowCount) {
+      await client.query(`
+        CREATE TRIGGER events_position_issued BEFORE INSERT ON ${s}.events
+        FOR EACH ROW EXECUTE FUNCTION ${s}.events_issue_position()`);
+    }
+  },
+};
 
 /**
  * The signature columns, added to tables created before events were signed (NULL there: legacy events). Looked up
  * first: ALTER TABLE locks the table against appends even when it ends up adding nothing.
  */
-async function addSignatureColumns(client: pg.PoolClient, s: string): Promise<void> {
-  const { rows } = await client.query<{ name: string }>(
+async function addSignatureColumns(client: DdlClient, s: string): Promise<void> {
+  const { rows } = await client.query(
     `SELECT attname AS name FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped`,
     [`${s}.events`],
   );
-  const columns = new Set(rows.map((row) => row.name));
+  const columns = new Set((rows as { name: string }[]).map((row) => row.name));
   if (!columns.has('signature_key')) await client.query(`ALTER TABLE ${s}.events ADD COLUMN IF NOT EXISTS signature_key text`);
   if (!columns.has('signature')) await client.query(`ALTER TABLE ${s}.events ADD COLUMN IF NOT EXISTS signature text`);
 }

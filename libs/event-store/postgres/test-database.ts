@@ -84,17 +84,63 @@ export async function dropSchema(schema: string, url: string = postgresTestUrl()
 }
 
 export interface FreshSchema {
+  /** The serving role's connection (SERVING_ROLE): what the engine under test connects as. */
   url: string;
+  /** The owner's (the test server's superuser): for preparing, and for attacks only an owner can make. */
+  ownerUrl: string;
   schema: string;
   /** Drops the schema and everything in it. */
   drop(): Promise<void>;
 }
 
-/** Creates a new, empty, randomly named schema; `drop()` removes it. */
+/**
+ * Creates a new, randomly named schema, prepared as the owner would (`u4ssc schema --grant`): the engine's tables,
+ * triggers and grants to the serving role, which `url` connects as, so every suite runs the engine as a role that
+ * owns nothing. `drop()` removes it.
+ */
 export async function freshSchema(prefix?: string, url: string = postgresTestUrl()): Promise<FreshSchema> {
   const schema = randomSchemaName(prefix);
   await createSchema(schema, url);
-  return { url, schema, drop: () => dropSchema(schema, url) };
+  const served = await ensureServingRole(url);
+  // Imported here: the store-level suites that import this module need no engine.
+  const { prepareEngineSchema } = await import('../../engine/postgres-schema.js');
+  await prepareEngineSchema(url, schema, { grant: SERVING_ROLE });
+  return { url: served, ownerUrl: url, schema, drop: () => dropSchema(schema, url) };
+}
+
+/** The login role the engine runs as in tests: no superuser, owner of nothing, given only what `u4ssc schema --grant` gives. */
+export const SERVING_ROLE = 'u4ssc_test_app';
+// Unused under trust authentication; there so the role can log in on a test server that asks for passwords.
+const SERVING_PASSWORD = 'u4ssc-test-app';
+
+/**
+ * Creates SERVING_ROLE if missing (roles are cluster-wide; it is never dropped, so Jest workers and suites share it)
+ * and returns `url` with its user and password in place of the owner's. Safe when several workers race: the first
+ * creates it under an advisory lock, the others find it.
+ */
+export async function ensureServingRole(url: string = postgresTestUrl()): Promise<string> {
+  await withClient(url, async (client) => {
+    await client.query('BEGIN');
+    try {
+      await client.query(`SELECT pg_advisory_xact_lock(hashtext('u4ssc:test-serving-role'))`);
+      const { rowCount } = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [SERVING_ROLE]);
+      if (!rowCount) await client.query(`CREATE ROLE ${SERVING_ROLE} LOGIN PASSWORD '${SERVING_PASSWORD}'`);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      // Another cluster client (not this helper) created it between the look and the CREATE.
+      if (!(error instanceof pg.DatabaseError && (error.code === '42710' || error.code === '23505'))) throw error;
+    }
+  });
+  return servingUrl(url);
+}
+
+/** `url` with the serving role's user and password. */
+export function servingUrl(url: string = postgresTestUrl()): string {
+  const parsed = new URL(url);
+  parsed.username = SERVING_ROLE;
+  parsed.password = SERVING_PASSWORD;
+  return parsed.toString();
 }
 
 async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {

@@ -1,5 +1,7 @@
 import Database from 'better-sqlite3';
 import { openSqliteDatabase } from './open-database.js';
+import { sqliteBusyCode } from './busy.js';
+import { StoreBusyError } from '../errors.js';
 import { chainEvents, GENESIS_HASH, storedText, type EventSigner, type NewEvent, type StoredEvent } from '../../envelope/index.js';
 import {
   checkExpectedRevision,
@@ -22,6 +24,7 @@ import type {
   Subscription,
 } from '../port.js';
 import { LocalSubscriptions } from '../subscription.js';
+import { namesWithPrefix, prefixUpperBound } from '../stream-prefix.js';
 
 export interface SqliteEventStoreOptions {
   /** How long a writer waits for another process's write transaction before failing; default 5000 ms. */
@@ -36,8 +39,13 @@ export interface SqliteEventStoreOptions {
  * position can never pass an event that commits later with a smaller position (the port's "never skips" rule).
  * UNIQUE(stream, revision) is also the index by stream: its leading column serves every per-stream query.
  * The triggers make immutability a property of the file, not of this class: any connection is refused.
+ * Positions are issued by the store alone (see docs/integrity.md): readers page by position > 0, so a row the
+ * sequence did not issue (at 0 or below, below the head, or above the next free position) is refused, by an AFTER
+ * trigger because a BEFORE trigger sees NEW.position as -1 both for an auto-assigned position and an explicit -1.
+ * A refused row is undone with its statement; the next append still gets the next position.
  * INSERT OR REPLACE needs its own trigger: the row it deletes does not fire DELETE triggers (unless a connection
- * turns recursive_triggers on), so it would otherwise rewrite an event in place.
+ * turns recursive_triggers on), so it would otherwise rewrite an event in place. It checks the position only when
+ * one was given (above 0): a check of -1 against a stray row at -1 refused every later append.
  */
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -56,12 +64,20 @@ CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
 BEGIN SELECT RAISE(ABORT, 'events are immutable: UPDATE is refused'); END;
 CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, 'events are immutable: DELETE is refused'); END;
-CREATE TRIGGER IF NOT EXISTS events_no_replace BEFORE INSERT ON events
-WHEN EXISTS (
-  SELECT 1 FROM events
-  WHERE position = NEW.position OR id = NEW.id OR (stream = NEW.stream AND revision = NEW.revision)
-)
+DROP TRIGGER IF EXISTS events_no_replace;
+CREATE TRIGGER IF NOT EXISTS events_no_overwrite BEFORE INSERT ON events
+WHEN EXISTS (SELECT 1 FROM events WHERE id = NEW.id)
+  OR EXISTS (SELECT 1 FROM events WHERE stream = NEW.stream AND revision = NEW.revision)
+  OR (NEW.position > 0 AND EXISTS (SELECT 1 FROM events WHERE position = NEW.position))
 BEGIN SELECT RAISE(ABORT, 'events are immutable: REPLACE is refused'); END;
+CREATE TRIGGER IF NOT EXISTS events_position_issued AFTER INSERT ON events
+WHEN NEW.position <= 0
+  OR EXISTS (SELECT 1 FROM events WHERE position > NEW.position)
+  OR NEW.position <> 1 + max(
+    COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0),
+    COALESCE((SELECT position FROM events WHERE position < NEW.position ORDER BY position DESC LIMIT 1), 0)
+  )
+BEGIN SELECT RAISE(ABORT, 'event positions are issued by the store: a row with its own position is refused'); END;
 `;
 
 interface EventRow {
@@ -117,6 +133,7 @@ export class SqliteEventStore implements EventStore {
     (stream: string, events: readonly NewEvent[], options: AppendOptions) => AppendResult
   >;
   private closed = false;
+  private namesInRange?: Database.Statement<[{ lower: string; upper: string | null }], { stream: string }>;
 
   private constructor(
     readonly db: Database.Database,
@@ -145,9 +162,9 @@ export class SqliteEventStore implements EventStore {
   }
 
   static open(file: string, options: SqliteEventStoreOptions = {}): SqliteEventStore {
-    const db = openSqliteDatabase(file, SCHEMA, options.busyTimeoutMs);
+    // The columns are added while opening, when a writer waits for the others' locks longer than at an append.
+    const db = openSqliteDatabase(file, SCHEMA, options.busyTimeoutMs, 'FULL', addSignatureColumns);
     try {
-      addSignatureColumns(db);
       return new SqliteEventStore(db, options.signer);
     } catch (error) {
       db.close();
@@ -156,7 +173,13 @@ export class SqliteEventStore implements EventStore {
   }
 
   async append(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
-    const result = this.appendTx.immediate(stream, events.map(normaliseEvent), options);
+    let result: AppendResult;
+    try {
+      result = this.appendTx.immediate(stream, events.map(normaliseEvent), options);
+    } catch (error) {
+      const busy = sqliteBusyCode(error);
+      throw busy ? new StoreBusyError(stream, busy, { cause: error }) : error;
+    }
     if (!result.duplicate && result.events.length > 0) this.subscriptions.notify();
     return result;
   }
@@ -169,6 +192,24 @@ export class SqliteEventStore implements EventStore {
 
   async lastRevision(stream: string): Promise<number> {
     return this.tail.get(stream)?.revision ?? -1;
+  }
+
+  /**
+   * A skip scan of UNIQUE(stream, revision): one index probe per stream in the range, however long the streams.
+   * BINARY collation compares UTF-8 bytes, i.e. code points, so the range holds exactly the names with the prefix.
+   */
+  async streamNames(prefix: string): Promise<string[]> {
+    this.namesInRange ??= this.db.prepare<[{ lower: string; upper: string | null }], { stream: string }>(
+      `WITH RECURSIVE names(stream) AS (
+         SELECT (SELECT stream FROM events WHERE stream >= @lower ORDER BY stream LIMIT 1)
+         UNION ALL
+         SELECT (SELECT stream FROM events WHERE stream > names.stream ORDER BY stream LIMIT 1)
+           FROM names WHERE names.stream IS NOT NULL AND (@upper IS NULL OR names.stream < @upper)
+       )
+       SELECT stream FROM names WHERE stream IS NOT NULL AND (@upper IS NULL OR stream < @upper)`,
+    );
+    const rows = this.namesInRange.all({ lower: prefix, upper: prefixUpperBound(prefix) ?? null });
+    return namesWithPrefix(rows.map((row) => row.stream), prefix);
   }
 
   async findEvent(stream: string, id: string): Promise<StoredEvent | undefined> {
@@ -193,7 +234,12 @@ export class SqliteEventStore implements EventStore {
         'SELECT count(*) AS rows, COALESCE(MAX(position), 0) AS highest, count(*) FILTER (WHERE position <= 0) AS unreachable FROM events',
       )
       .get()!;
-    return { rows: row.rows, highestPosition: row.highest, unreachable: row.unreachable, heldBack: 0 };
+    const first = row.unreachable
+      ? this.db.prepare<[], { position: number; stream: string; revision: number; id: string }>(
+          'SELECT position, stream, revision, id FROM events WHERE position <= 0 ORDER BY position LIMIT 1',
+        ).get()
+      : undefined;
+    return { rows: row.rows, highestPosition: row.highest, unreachable: row.unreachable, heldBack: 0, ...(first ? { firstUnreachable: first } : {}) };
   }
 
   subscribe(handler: EventHandler, options: SubscribeOptions = {}): Subscription {

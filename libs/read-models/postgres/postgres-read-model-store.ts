@@ -1,5 +1,6 @@
 import pg from 'pg';
-import { openPool, withSchemaDdl } from '../../event-store/postgres/open-pool.js';
+import { openPool } from '../../event-store/postgres/open-pool.js';
+import { ensureSchema, type DdlClient, type SchemaPart } from '../../event-store/postgres/schema-parts.js';
 import { assertDistinctProjectors, docText } from '../json-text.js';
 import {
   CheckpointMovedError,
@@ -51,7 +52,7 @@ export class PostgresReadModelStore implements ReadModelStore {
 
   static async open(options: PostgresReadModelStoreOptions): Promise<PostgresReadModelStore> {
     const schema = options.schema ?? 'public';
-    const pool = await openPool(options.connectionString, options.poolSize ?? 5, (ready) => createTables(ready, schema));
+    const pool = await openPool(options.connectionString, options.poolSize ?? 5, (ready) => ensureSchema(ready, schema, [READ_MODELS_SCHEMA]));
     return new PostgresReadModelStore(pool, schema);
   }
 
@@ -257,9 +258,10 @@ function plan(changes: readonly DocChange[]) {
   return { upserts, deletes };
 }
 
-/** The read-model tables, under the same DDL lock as the event store's (withSchemaDdl). */
-async function createTables(pool: pg.Pool, schema: string): Promise<void> {
-  await withSchemaDdl(pool, schema, async (client, s) => {
+/** The read-model tables, beside the events in the same schema (schema-parts.ts says when they are created). */
+export const READ_MODELS_SCHEMA: SchemaPart = {
+  name: 'read-models',
+  async ddl(client: DdlClient, s: string): Promise<void> {
     await client.query(`
       CREATE TABLE IF NOT EXISTS ${s}.read_model_docs (
         collection text COLLATE "C" NOT NULL,
@@ -281,5 +283,5 @@ async function createTables(pool: pg.Pool, schema: string): Promise<void> {
         -- text, not timestamptz: the instant comes back exactly as the clock wrote it.
         created_at   text    NOT NULL
       )`);
-  });
-}
+  },
+};

@@ -14,6 +14,7 @@ const snapshot = (overrides: Partial<ProcessSnapshot> = {}): ProcessSnapshot => 
   revision: 99,
   hash: 'a'.repeat(64),
   state: '{"value":"registered","context":{"partnerId":"ITU"}}',
+  signature: { keyId: 'ed25519:0123456789abcdef', value: 's'.repeat(86) },
   ...overrides,
 });
 
@@ -39,6 +40,15 @@ export function describeSnapshotStoreContract(name: string, open: () => Promise<
       const kept = snapshot({ state: '{"context":{"note":"é \\u0000 ✓","n":1.5e300},"value":{"a":"b"}}', revision: 2 ** 40 });
       await store.save(kept);
       expect(await store.latest('partner-ITU', 'partner', 1)).toEqual(kept);
+    });
+
+    it('keeps the signature with the snapshot, and gives back an unsigned one as unsigned', async () => {
+      await store.save(snapshot({ signature: { keyId: 'ed25519:fedcba9876543210', value: 'sig-1' } }));
+      expect((await store.latest('partner-ITU', 'partner', 1))!.signature).toEqual({ keyId: 'ed25519:fedcba9876543210', value: 'sig-1' });
+      await store.save(snapshot({ revision: 100, signature: { keyId: 'ed25519:0000000000000000', value: 'sig-2' } }));
+      expect(await store.latest('partner-ITU', 'partner', 1)).toMatchObject({ revision: 100, signature: { keyId: 'ed25519:0000000000000000', value: 'sig-2' } });
+      await store.save(snapshot({ revision: 101, signature: null }));
+      expect(await store.latest('partner-ITU', 'partner', 1)).toMatchObject({ revision: 101, signature: null });
     });
 
     it('keeps one snapshot per stream, machine id, machine version and format: the last one saved', async () => {
@@ -73,6 +83,7 @@ export function describeSnapshotStoreContract(name: string, open: () => Promise<
       const first = (await store.latest('partner-ITU', 'partner', 1))!;
       first.revision = 5;
       first.state = 'garbage';
+      first.signature!.value = 'forged';
       expect(await store.latest('partner-ITU', 'partner', 1)).toEqual(snapshot());
     });
   });

@@ -15,16 +15,16 @@ export class MemorySnapshotStore implements SnapshotStore {
       if (snapshot.machineId !== machineId || snapshot.format !== format) continue;
       if (!newest || snapshot.revision > newest.revision) newest = snapshot;
     }
-    return newest && { ...newest };
+    return newest && { ...newest, signature: newest.signature && { ...newest.signature } };
   }
 
   async save(snapshot: ProcessSnapshot): Promise<void> {
     this.assertOpen();
-    const { stream, machineId, machineVersion, format, revision, hash, state } = snapshot;
+    const { stream, machineId, machineVersion, format, revision, hash, state, signature } = snapshot;
     const others = (this.streams.get(stream) ?? []).filter(
       (kept) => !(kept.machineId === machineId && kept.machineVersion === machineVersion && kept.format === format),
     );
-    this.streams.set(stream, [...others, { stream, machineId, machineVersion, format, revision, hash, state }]);
+    this.streams.set(stream, [...others, { stream, machineId, machineVersion, format, revision, hash, state, signature: signature && { ...signature } }]);
   }
 
   async clear(): Promise<number> {

@@ -1,5 +1,6 @@
 import pg from 'pg';
-import { openPool, withSchemaDdl } from '../../event-store/postgres/open-pool.js';
+import { openPool } from '../../event-store/postgres/open-pool.js';
+import { ensureSchema, type DdlClient, type SchemaPart } from '../../event-store/postgres/schema-parts.js';
 import type { ProcessSnapshot, SnapshotStore } from '../port.js';
 
 export interface PostgresSnapshotStoreOptions {
@@ -18,6 +19,8 @@ interface SnapshotRow {
   revision: string;
   hash: string;
   state: string;
+  signature_key: string | null;
+  signature: string | null;
 }
 
 /**
@@ -41,14 +44,14 @@ export class PostgresSnapshotStore implements SnapshotStore {
 
   static async open(options: PostgresSnapshotStoreOptions): Promise<PostgresSnapshotStore> {
     const schema = options.schema ?? 'public';
-    const pool = await openPool(options.connectionString, options.poolSize ?? 4, (ready) => createTable(ready, schema));
+    const pool = await openPool(options.connectionString, options.poolSize ?? 4, (ready) => ensureSchema(ready, schema, [SNAPSHOTS_SCHEMA]));
     return new PostgresSnapshotStore(pool, schema);
   }
 
   async latest(stream: string, machineId: string, format: number): Promise<ProcessSnapshot | undefined> {
     this.assertOpen();
     const { rows } = await this.pool.query<SnapshotRow>(
-      `SELECT stream, machine_id, machine_version, format, revision::text, hash, state FROM ${this.table}
+      `SELECT stream, machine_id, machine_version, format, revision::text, hash, state, signature_key, signature FROM ${this.table}
        WHERE stream = $1 AND machine_id = $2 AND format = $3 ORDER BY revision DESC LIMIT 1`,
       [stream, machineId, format],
     );
@@ -62,6 +65,7 @@ export class PostgresSnapshotStore implements SnapshotStore {
         revision: Number(row.revision),
         hash: row.hash,
         state: row.state,
+        signature: row.signature_key !== null && row.signature !== null ? { keyId: row.signature_key, value: row.signature } : null,
       }
     );
   }
@@ -69,10 +73,11 @@ export class PostgresSnapshotStore implements SnapshotStore {
   async save(snapshot: ProcessSnapshot): Promise<void> {
     this.assertOpen();
     await this.pool.query(
-      `INSERT INTO ${this.table} (stream, machine_id, machine_version, format, revision, hash, state)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO ${this.table} (stream, machine_id, machine_version, format, revision, hash, state, signature_key, signature)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (stream, machine_id, format, machine_version)
-       DO UPDATE SET revision = excluded.revision, hash = excluded.hash, state = excluded.state`,
+       DO UPDATE SET revision = excluded.revision, hash = excluded.hash, state = excluded.state,
+                     signature_key = excluded.signature_key, signature = excluded.signature`,
       [
         snapshot.stream,
         snapshot.machineId,
@@ -81,6 +86,8 @@ export class PostgresSnapshotStore implements SnapshotStore {
         snapshot.revision,
         snapshot.hash,
         snapshot.state,
+        snapshot.signature?.keyId ?? null,
+        snapshot.signature?.value ?? null,
       ],
     );
   }
@@ -102,8 +109,9 @@ export class PostgresSnapshotStore implements SnapshotStore {
 }
 
 /** `state` is text, not json: the store keeps the runner's text as written and never parses it. */
-async function createTable(pool: pg.Pool, schema: string): Promise<void> {
-  await withSchemaDdl(pool, schema, async (client, s) => {
+export const SNAPSHOTS_SCHEMA: SchemaPart = {
+  name: 'snapshots',
+  async ddl(client: DdlClient, s: string): Promise<void> {
     await client.query(`
       CREATE UNLOGGED TABLE IF NOT EXISTS ${s}.snapshots (
         stream          text    NOT NULL,
@@ -115,5 +123,12 @@ async function createTable(pool: pg.Pool, schema: string): Promise<void> {
         state           text    NOT NULL,
         PRIMARY KEY (stream, machine_id, format, machine_version)
       )`);
-  });
-}
+    // Tables created before snapshots were signed get the columns in place; their rows stay unsigned, and unused.
+    // Looked up first: ALTER TABLE locks the table even when it adds nothing.
+    const { rowCount } = await client.query(
+      `SELECT 1 FROM pg_attribute WHERE attrelid = $1::regclass AND attname = 'signature' AND NOT attisdropped`,
+      [`${s}.snapshots`],
+    );
+    if (!rowCount) await client.query(`ALTER TABLE ${s}.snapshots ADD COLUMN IF NOT EXISTS signature_key text, ADD COLUMN IF NOT EXISTS signature text`);
+  },
+};

@@ -19,7 +19,7 @@ describeSnapshotStoreContract('sqlite', async () => {
   };
 });
 
-const snapshot = { stream: 's', machineId: 'm', machineVersion: 1, format: 1, revision: 3, hash: 'h', state: '{}' };
+const snapshot = { stream: 's', machineId: 'm', machineVersion: 1, format: 1, revision: 3, hash: 'h', state: '{}', signature: { keyId: 'k', value: 'v' } };
 
 describe('SqliteSnapshotStore', () => {
   it('lives in its own table of the event log’s file, which may be dropped while it is open', async () => {
@@ -50,6 +50,28 @@ describe('SqliteSnapshotStore', () => {
     } finally {
       await store.close();
       await events.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('upgrades a table from before snapshots were signed in place: its rows come back unsigned', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'u4ssc-'));
+    const file = path.join(dir, 'u4ssc.sqlite');
+    const old = new Database(file);
+    old.exec(`CREATE TABLE snapshots (stream TEXT NOT NULL, machine_id TEXT NOT NULL, machine_version INTEGER NOT NULL,
+      format INTEGER NOT NULL, revision INTEGER NOT NULL, hash TEXT NOT NULL, state TEXT NOT NULL,
+      UNIQUE (stream, machine_id, format, machine_version))`);
+    old.prepare('INSERT INTO snapshots VALUES (?, ?, ?, ?, ?, ?, ?)').run('s', 'm', 1, 1, 3, 'h', '{}');
+    old.close();
+    const store = SqliteSnapshotStore.open(file);
+    try {
+      expect(await store.latest('s', 'm', 1)).toEqual({ ...snapshot, signature: null });
+      await store.save({ ...snapshot, revision: 4 });
+      expect(await store.latest('s', 'm', 1)).toEqual({ ...snapshot, revision: 4 });
+      // A second open finds the columns there and leaves them.
+      await SqliteSnapshotStore.open(file).close();
+    } finally {
+      await store.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

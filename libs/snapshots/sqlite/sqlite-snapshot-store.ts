@@ -20,9 +20,14 @@ CREATE TABLE IF NOT EXISTS snapshots (
   revision        INTEGER NOT NULL,
   hash            TEXT    NOT NULL,
   state           TEXT    NOT NULL,
+  signature_key   TEXT,
+  signature       TEXT,
   UNIQUE (stream, machine_id, format, machine_version)
 );
 `;
+
+/** Tables created before snapshots were signed get the columns in place; their rows stay unsigned, and unused. */
+const SIGNATURE_COLUMNS = ['signature_key', 'signature'];
 
 interface SnapshotRow {
   stream: string;
@@ -32,6 +37,8 @@ interface SnapshotRow {
   revision: number;
   hash: string;
   state: string;
+  signature_key: string | null;
+  signature: string | null;
 }
 
 /**
@@ -49,14 +56,19 @@ export class SqliteSnapshotStore implements SnapshotStore {
   private constructor(readonly db: Database.Database) {}
 
   static open(file: string, options: SqliteSnapshotStoreOptions = {}): SqliteSnapshotStore {
-    return new SqliteSnapshotStore(openSqliteDatabase(file, SCHEMA, options.busyTimeoutMs, 'NORMAL'));
+    // The columns are added while opening, when a writer waits for the others' locks longer than at a write.
+    const db = openSqliteDatabase(file, SCHEMA, options.busyTimeoutMs, 'NORMAL', (opened) => {
+      const columns = new Set(opened.prepare<[], { name: string }>('PRAGMA table_info(snapshots)').all().map((column) => column.name));
+      for (const column of SIGNATURE_COLUMNS) if (!columns.has(column)) opened.exec(`ALTER TABLE snapshots ADD COLUMN ${column} TEXT`);
+    });
+    return new SqliteSnapshotStore(db);
   }
 
   async latest(stream: string, machineId: string, format: number): Promise<ProcessSnapshot | undefined> {
     this.assertOpen();
     const row = this.db
       .prepare<[string, string, number], SnapshotRow>(
-        `SELECT stream, machine_id, machine_version, format, revision, hash, state FROM snapshots
+        `SELECT stream, machine_id, machine_version, format, revision, hash, state, signature_key, signature FROM snapshots
          WHERE stream = ? AND machine_id = ? AND format = ? ORDER BY revision DESC LIMIT 1`,
       )
       .get(stream, machineId, format);
@@ -67,10 +79,11 @@ export class SqliteSnapshotStore implements SnapshotStore {
     this.assertOpen();
     this.db
       .prepare(
-        `INSERT INTO snapshots (stream, machine_id, machine_version, format, revision, hash, state)
-         VALUES (?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO snapshots (stream, machine_id, machine_version, format, revision, hash, state, signature_key, signature)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (stream, machine_id, format, machine_version)
-         DO UPDATE SET revision = excluded.revision, hash = excluded.hash, state = excluded.state`,
+         DO UPDATE SET revision = excluded.revision, hash = excluded.hash, state = excluded.state,
+                       signature_key = excluded.signature_key, signature = excluded.signature`,
       )
       .run(
         snapshot.stream,
@@ -80,6 +93,8 @@ export class SqliteSnapshotStore implements SnapshotStore {
         snapshot.revision,
         snapshot.hash,
         snapshot.state,
+        snapshot.signature?.keyId ?? null,
+        snapshot.signature?.value ?? null,
       );
   }
 
@@ -108,5 +123,6 @@ function toSnapshot(row: SnapshotRow): ProcessSnapshot {
     revision: row.revision,
     hash: row.hash,
     state: row.state,
+    signature: row.signature_key !== null && row.signature !== null ? { keyId: row.signature_key, value: row.signature } : null,
   };
 }
