@@ -64,7 +64,8 @@ async function postgresTarget(): Promise<Target> {
     env: { U4SSC_STORE: 'postgres', U4SSC_DATABASE_URL: schema.url, U4SSC_DATABASE_SCHEMA: schema.schema },
     open: (signer) => PostgresEventStore.open({ connectionString: schema.url, schema: schema.schema, ...(signer && { signer }) }),
     async insert(event) {
-      const client = new pg.Client({ connectionString: schema.url });
+      // The schema's owner: database write access, enough to turn the triggers off.
+      const client = new pg.Client({ connectionString: schema.ownerUrl });
       await client.connect();
       try {
         await client.query(`ALTER TABLE ${table} DISABLE TRIGGER ALL`);
@@ -216,7 +217,8 @@ describePostgres('an unsigned event slipped in before signing began (PostgreSQL)
     // Revision 1 of the unsigned stream, at the free position right after revision 0: before the key's publication.
     const withdrawal: NewEvent = { ...partnerRegistered('ITU'), id: randomUUID(), type: 'PartnerWithdrawn', data: { partnerId: 'ITU', reason: 'forged' } };
     const [forged] = chainEvents('partner-ITU', 0, legacy!.hash, [normaliseEvent(withdrawal)]);
-    const client = new pg.Client({ connectionString: schema.url });
+    // The schema's owner: database write access, enough to turn the triggers off.
+    const client = new pg.Client({ connectionString: schema.ownerUrl });
     await client.connect();
     try {
       const table = `${pg.escapeIdentifier(schema.schema)}.events`;
