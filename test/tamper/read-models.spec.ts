@@ -5,7 +5,7 @@ import request from 'supertest';
 import { PROJECTIONS } from '../../apps/api/app.module.js';
 import { checkRebuild } from '../../libs/audit/rebuild-check.js';
 import { verifyStore } from '../../libs/audit/verify-store.js';
-import { chainEvents, type Ground, type NewEvent, type StoredEvent } from '../../libs/envelope/index.js';
+import { chainEvents, type EventSigner, type Ground, type NewEvent, type StoredEvent } from '../../libs/envelope/index.js';
 import { describePostgres } from '../../libs/event-store/postgres/test-database.js';
 import { ManualClock } from '../../libs/kernel/clock.js';
 import { startApi, type ApiHarness } from '../support/api-harness.js';
@@ -22,7 +22,8 @@ interface Tamperer {
   setDoc(collection: string, id: string, doc: unknown): Promise<void>;
   deleteDoc(collection: string, id: string): Promise<void>;
   /** Inserts an event row chained after the stream's tail (hashes computed as the engine would). */
-  insertEvent(after: StoredEvent | null, stream: string, event: NewEvent): Promise<void>;
+  /** With a signer, the row carries its signature (an insider holding the engine's key). */
+  insertEvent(after: StoredEvent | null, stream: string, event: NewEvent, signer?: EventSigner): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -39,10 +40,11 @@ function sqliteTamperer(file: string): Tamperer {
     async deleteDoc(collection, id) {
       db.prepare('DELETE FROM read_model_docs WHERE collection = ? AND id = ?').run(collection, id);
     },
-    async insertEvent(after, stream, event) {
-      const [row] = chainEvents(stream, after?.revision ?? -1, after?.hash ?? '0'.repeat(64), [event]);
-      db.prepare('INSERT INTO events (id, stream, revision, type, data, metadata, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+    async insertEvent(after, stream, event, signer) {
+      const [row] = chainEvents(stream, after?.revision ?? -1, after?.hash ?? '0'.repeat(64), [event], signer);
+      db.prepare('INSERT INTO events (id, stream, revision, type, data, metadata, prev_hash, hash, signature_key, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
         row!.id, row!.stream, row!.revision, row!.type, JSON.stringify(row!.data), JSON.stringify(row!.metadata), row!.prevHash, row!.hash,
+        row!.signature?.keyId ?? null, row!.signature?.value ?? null,
       );
     },
     async close() {
@@ -66,13 +68,13 @@ async function postgresTamperer(url: string, schema: string): Promise<Tamperer> 
     async deleteDoc(collection, id) {
       await client.query(`DELETE FROM ${s}.read_model_docs WHERE collection = $1 AND id = $2`, [collection, id]);
     },
-    async insertEvent(after, stream, event) {
-      const [row] = chainEvents(stream, after?.revision ?? -1, after?.hash ?? '0'.repeat(64), [event]);
+    async insertEvent(after, stream, event, signer) {
+      const [row] = chainEvents(stream, after?.revision ?? -1, after?.hash ?? '0'.repeat(64), [event], signer);
       // The position the adapter would give: the inserting transaction's id, shifted (index 0).
       await client.query(
-        `INSERT INTO ${s}.events (position, id, stream, revision, type, data, metadata, prev_hash, hash)
-         VALUES (pg_current_xact_id()::text::bigint << 16, $1, $2, $3, $4, $5::json, $6::json, $7, $8)`,
-        [row!.id, row!.stream, row!.revision, row!.type, JSON.stringify(row!.data), JSON.stringify(row!.metadata), row!.prevHash, row!.hash],
+        `INSERT INTO ${s}.events (position, id, stream, revision, type, data, metadata, prev_hash, hash, signature_key, signature)
+         VALUES (pg_current_xact_id()::text::bigint << 16, $1, $2, $3, $4, $5::json, $6::json, $7, $8, $9, $10)`,
+        [row!.id, row!.stream, row!.revision, row!.type, JSON.stringify(row!.data), JSON.stringify(row!.metadata), row!.prevHash, row!.hash, row!.signature?.keyId ?? null, row!.signature?.value ?? null],
       );
     },
     async close() {
@@ -197,7 +199,9 @@ function readModelTamperSuite(kind: 'sqlite' | 'postgres') {
       data,
       metadata: { ...honest.metadata, commandId: 'forged', correlationId: 'forged', causationId: 'forged', grounds: [forgedGround] },
     };
-    await sql.insertEvent(nomination!, 'office-vice-chair-1', forged);
+    // Unsigned, it is a signature fault first (test/tamper/forged-events.spec.ts); signed with the engine's own key
+    // (whoever holds it), only the grounds check can name it.
+    await sql.insertEvent(nomination!, 'office-vice-chair-1', forged, api.stores.signingKey);
 
     const report = await verifyStore(api.stores.events);
     expect(report.ok).toBe(false);
