@@ -91,10 +91,11 @@ describePostgres('the engine serves as a role that owns nothing (u4ssc schema --
     await request(api.server).post('/v1/partners').set('Authorization', secretariat).send(fao).expect(201);
     const auditor = `Bearer ${await api.token('aud-1', ['auditor'])}`;
     const verified = await request(api.server).get('/v1/audit/verify').set('Authorization', auditor).expect(200);
-    expect(verified.body).toMatchObject({ ok: true, events: 1, census: { rows: 1, unreachable: 0, heldBack: 0 } });
+    // The engine's key publication, then the registration.
+    expect(verified.body).toMatchObject({ ok: true, events: 2, census: { rows: 2, unreachable: 0, heldBack: 0 } });
     const cli = runCli(['verify'], env(servingUrl));
     expect(cli.status).toBe(0);
-    expect(cli.stdout).toMatch(/OK: 1 events in 1 streams/);
+    expect(cli.stdout).toMatch(/OK: 2 events in 2 streams/);
   });
 
   it.each([
@@ -108,6 +109,6 @@ describePostgres('the engine serves as a role that owns nothing (u4ssc schema --
   ])('the serving role cannot %s', async (_what, sql, refusal) => {
     await expect(serving.query(sql.replace('%s', events))).rejects.toThrow(refusal);
     const { rows } = await serving.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${events}`);
-    expect(rows[0]!.n).toBe('1');
+    expect(rows[0]!.n).toBe('2');
   });
 });

@@ -10,7 +10,8 @@ import { UsageError } from '../usage-error.js';
  */
 export async function schemaCommand(args: string[]): Promise<number> {
   const { values } = parse(args, { grant: { type: 'string' }, json: { type: 'boolean', default: false } });
-  const config = loadConfig();
+  // Creating tables signs nothing: the owner running it need not hold the signing key.
+  const config = loadConfig(process.env, { readOnly: true });
   if (config.store !== 'postgres' || !config.databaseUrl) {
     throw new UsageError('schema prepares a PostgreSQL schema: set U4SSC_STORE=postgres and U4SSC_DATABASE_URL (the owner\'s connection)');
   }
