@@ -1,6 +1,7 @@
 import { verifyLog, type Actor, type NewEvent } from '../envelope/index.js';
 import { readAllEvents } from '../event-store/read-all-events.js';
 import type { EventStore } from '../event-store/port.js';
+import { ConcurrencyError, StoreBusyError } from '../event-store/errors.js';
 import { ConflictError, InvalidCommandError, NotFoundError } from '../errors/index.js';
 import { derivedId } from '../kernel/ids.js';
 import { TOR_VERSION } from '../kernel/tor.js';
@@ -21,6 +22,9 @@ import type { SigningKey } from './signing-key.js';
  * engine's configured key as its signer, so each key event is signed by that key: a genesis or adopted key signs
  * its own publication, a rotation's publication is signed by the current key, which endorses the new one.
  */
+
+/** How often publishing at start tries again after a lost race or a busy store. */
+const PUBLISH_ATTEMPTS = 20;
 
 /** Who records a key event the engine writes at start (no person acts). */
 export const ENGINE_ACTOR: Actor = { id: 'u4ssc-engine', role: 'engine', name: 'U4SSC engine' };
@@ -82,8 +86,11 @@ export async function ensureKeyPublished(
       // A duplicate: another instance published this very key first (the event id derives from the key id).
       return { published: !result.duplicate };
     } catch (error) {
-      // Another instance published its key first: look again (the same key is then found, another refuses).
-      if (attempt >= 2 || (error as Error).name !== 'ConcurrencyError') throw error;
+      // Another instance published its key first: look again (the same key is then found, another refuses). A busy
+      // SQLite file (processes starting together) wrote nothing: try again after a short random pause, as the runner does.
+      const retry = error instanceof ConcurrencyError || error instanceof StoreBusyError;
+      if (!retry || attempt >= PUBLISH_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
     }
   }
 }
