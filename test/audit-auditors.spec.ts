@@ -7,7 +7,7 @@ type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 const MUTATING: readonly Method[] = ['post', 'put', 'patch', 'delete'];
 
 /**
- * Auditors read everything and change nothing (DESIGN.md §1; issue 6). The endpoints come from the OpenAPI
+ * Auditors read everything and change nothing (docs/architecture.md §1; issue 6). The endpoints come from the OpenAPI
  * document the API serves, so an endpoint added later is covered without touching this file.
  */
 describe('auditors change nothing (every endpoint in /docs-json, SQLite file)', () => {

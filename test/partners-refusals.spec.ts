@@ -11,7 +11,7 @@ const valid = {
   intentReference: 'Email of 2026-02-01',
 };
 
-/** Bad input gets a clear problem+json answer and changes nothing (DESIGN.md §4). */
+/** Bad input gets a clear problem+json answer and changes nothing (docs/architecture.md §4). */
 describe('refused requests append nothing', () => {
   const dir = tempDir();
   let api: ApiHarness;

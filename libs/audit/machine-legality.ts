@@ -25,7 +25,7 @@ export interface MachineLegality {
 }
 
 /**
- * Replays each stream, event by event, through the machine version its first event pins (DESIGN.md §3
+ * Replays each stream, event by event, through the machine version its first event pins (docs/architecture.md §3
  * "Determinism"), with XState's pure functions: the check the runner made before appending, made again over
  * the stored history. A stream whose machine id or version this engine does not know is a fault too: its
  * history could not be replayed.

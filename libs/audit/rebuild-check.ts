@@ -30,7 +30,7 @@ export interface RebuildCheckReport {
 
 /**
  * Rebuilds every projection from position 0 into a scratch in-memory store, up to the live checkpoint of each,
- * and compares every document with the live read models (DESIGN.md §3 "Projections are disposable"). The live
+ * and compares every document with the live read models (docs/architecture.md §3 "Projections are disposable"). The live
  * models are only read. If a live projector moves on while the comparison runs, that projection is compared again.
  */
 export async function checkRebuild(

@@ -14,7 +14,7 @@ export interface ReplayOptions {
   registry?: ProcessRegistry;
 }
 
-/** A stream's state at a point of the past (or now), as an auditor asks for it (DESIGN.md §1, item 2). */
+/** A stream's state at a point of the past (or now), as an auditor asks for it (docs/architecture.md §1, item 2). */
 export interface ProcessReplay {
   stream: string;
   /** The machine the stream pinned in its first event: its history is read with that version only. */

@@ -1,5 +1,5 @@
 /**
- * The roles a token may grant (DESIGN.md §4). Offices (chair, vice-chair, leader, ip-leader) are not roles:
+ * The roles a token may grant (docs/architecture.md §4). Offices (chair, vice-chair, leader, ip-leader) are not roles:
  * they come from the office register as of the command's time, never from the token.
  */
 export const ROLES = ['secretariat', 'partner', 'participant', 'auditor'] as const;

@@ -29,7 +29,7 @@ const EXTERNAL_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512
  * Local HS256 tokens with the configured (or generated) secret, or, when U4SSC_JWKS_URL is set, tokens of the
  * external identity provider checked against its key set (and its issuer and audience when configured).
  *
- * Claims (DESIGN.md §4): `sub` (required), `name`, `roles`, `org`. Roles the engine does not know are ignored,
+ * Claims (docs/architecture.md §4): `sub` (required), `name`, `roles`, `org`. Roles the engine does not know are ignored,
  * not refused: external providers mix in their own (`offline_access`, ...), and ignoring one grants nothing.
  * A `roles` claim that is not an array of strings is refused, since its meaning cannot be known.
  */

@@ -4,7 +4,7 @@ import type { BallotEvent } from '../../state-machines/ballot/ballot.events.js';
 import { BALLOT_DEADLINES_COLLECTION, type BallotDeadline } from './ballot.view.js';
 
 /**
- * The due dates the scheduler polls (DESIGN.md §3, "deadlines are events"): an open ballot's deadline is stored
+ * The due dates the scheduler polls (docs/architecture.md §3, "deadlines are events"): an open ballot's deadline is stored
  * here from its opening event and removed when it closes or is withdrawn. Being a read model, it survives
  * restarts and is rebuilt from the log like any other.
  */

@@ -8,7 +8,7 @@ import type { BallotDecidedData, BallotSubject, Outcome, SubjectKind } from '../
 import type { BallotTally } from '../../state-machines/ballot/ballot.tally.js';
 
 /**
- * The hook for sagas (DESIGN.md §3: "ballot decided → workplan agreed"): published on Nest's EventBus once a
+ * The hook for sagas (docs/architecture.md §3: "ballot decided → workplan agreed"): published on Nest's EventBus once a
  * ballot's outcome is stored, whichever way it closed (deadline, last vote, Secretariat). A subject's process
  * subscribes by kind with `ballotsDecided('workplan')` and answers with a command built by `sagaCommandContext`.
  */

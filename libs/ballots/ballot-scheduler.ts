@@ -33,7 +33,7 @@ export interface DeadlineResult {
 }
 
 /**
- * Closes ballots at their deadline (DESIGN.md §3: "deadlines are events"; XState timers would be lost on
+ * Closes ballots at their deadline (docs/architecture.md §3: "deadlines are events"; XState timers would be lost on
  * rehydration). It polls the due-date read model with the injected clock and issues the close command with an id
  * derived from the ballot and its deadline, so a restart, a second pass or a second instance appends nothing
  * twice. It runs as a leader task: the engine starts it in the one process that runs the background work.

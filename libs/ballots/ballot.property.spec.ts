@@ -54,7 +54,7 @@ const electorateAndAttempts = fc.subarray(UNIVERSE.slice(0, 17), { minLength: 1 
 );
 
 /**
- * The independent recount, from the rule definitions (DESIGN.md §2) and written apart from `tally`: cross-multiplied
+ * The independent recount, from the rule definitions (docs/architecture.md §2) and written apart from `tally`: cross-multiplied
  * quorum and thresholds, over the test's own record of each Partner's last accepted vote.
  */
 function recount(electorate: string[], rules: RuleSet, final: Map<string, Choice>) {

@@ -9,7 +9,7 @@ export interface RuleTableEntry {
 }
 
 /**
- * The default rule set per subject kind. The ToR is silent on quorum and majority (DESIGN.md §2), so these are
+ * The default rule set per subject kind. The ToR is silent on quorum and majority (docs/architecture.md §2), so these are
  * the engine's documented defaults, versioned with the ToR version. A ballot copies its entry into its opening
  * event; changing this table (a new version) never alters a ballot already opened. Documented in README.md.
  */

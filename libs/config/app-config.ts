@@ -1,10 +1,10 @@
-/** The event store backends the engine can run on (DESIGN.md §3). */
+/** The event store backends the engine can run on (docs/architecture.md §3). */
 export const STORE_KINDS = ['sqlite', 'postgres', 'eventstoredb', 'memory'] as const;
 export type StoreKind = (typeof STORE_KINDS)[number];
 
 /**
  * The engine's settings, read from the environment by `loadConfig`. The API and the CLI read the same
- * variables (DESIGN.md §4), so `u4ssc` commands see the store the API uses.
+ * variables (docs/architecture.md §4), so `u4ssc` commands see the store the API uses.
  */
 export interface AppConfig {
   store: StoreKind;

@@ -13,7 +13,7 @@ export const SQLITE_BUSY_TIMEOUT_BOUNDS = { min: 10, max: 60_000 } as const;
 type Env = Readonly<Record<string, string | undefined>>;
 
 /**
- * Reads the engine's configuration from the environment (DESIGN.md §4) and checks all of it, throwing one
+ * Reads the engine's configuration from the environment (docs/architecture.md §4) and checks all of it, throwing one
  * ConfigError that lists every problem. An empty variable counts as unset, as `FOO=` lines in env files mean.
  * `readOnly`: for commands that only read the log (verify, anchor, export...), which an auditor runs without the
  * engine's private key, so the signing key is not required.

@@ -15,7 +15,7 @@ import { ensureKeyPublished, type SigningKey } from '../signing/index.js';
 import { systemClock, type Clock } from '../kernel/clock.js';
 import { PostgresLeadership } from './leadership/postgres-leadership.js';
 
-/** The part of the configuration that chooses the stores (DESIGN.md §4). */
+/** The part of the configuration that chooses the stores (docs/architecture.md §4). */
 export interface StoreSettings {
   store: 'sqlite' | 'postgres' | 'eventstoredb' | 'memory';
   sqliteFile: string;

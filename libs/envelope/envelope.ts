@@ -1,5 +1,5 @@
 /**
- * The envelope every stored event carries (DESIGN.md §3 "Envelope").
+ * The envelope every stored event carries (docs/architecture.md §3 "Envelope").
  * Types only: the event store, the process runner and the auditors' tools all speak this shape.
  */
 

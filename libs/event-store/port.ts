@@ -87,7 +87,7 @@ export interface Subscription {
 
 /**
  * The event store port: the only way anything in the engine touches the log.
- * There is no update and no delete: events are immutable (DESIGN.md §3).
+ * There is no update and no delete: events are immutable (docs/architecture.md §3).
  */
 export interface EventStore {
   readonly kind: 'memory' | 'sqlite' | 'postgres' | 'eventstoredb';

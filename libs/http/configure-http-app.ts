@@ -22,7 +22,7 @@ export interface HttpAppOptions {
 export const BEARER_SCHEME = 'bearer';
 
 /**
- * Installs the HTTP conventions of DESIGN.md §4 on an app: JSON bodies only (415 otherwise) up to `bodyLimit`
+ * Installs the HTTP conventions of docs/architecture.md §4 on an app: JSON bodies only (415 otherwise) up to `bodyLimit`
  * (413 beyond), RFC 9457 problems for every error, the validation pipe, and OpenAPI at `/docs` (JSON at
  * `/docs-json`) with bearer auth declared for every route except @Public() ones.
  *

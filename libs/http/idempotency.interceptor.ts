@@ -14,7 +14,7 @@ export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 export const IDEMPOTENCY_REPLAYED_HEADER = 'Idempotency-Replayed';
 
 /**
- * Idempotency-Key for POSTs (DESIGN.md §4). The first 2xx answer to a key is stored; a retry with the same
+ * Idempotency-Key for POSTs (docs/architecture.md §4). The first 2xx answer to a key is stored; a retry with the same
  * request gets that answer again (with `Idempotency-Replayed: true`) without the handler running, and the
  * same key with another request gets 422.
  *

@@ -76,7 +76,7 @@ function describe(offices: readonly OfficeSpec[]): string {
 
 /**
  * The term the person holds, or a 403 naming the office and, for a former holder, the day their term ended. Offices
- * come from the register as of the command's time, never from a token's claims (DESIGN.md §1, §4).
+ * come from the register as of the command's time, never from a token's claims (docs/architecture.md §1, §4).
  */
 export function requireHolding(holding: OfficeHolding): OfficeTerm {
   if (holding.held) return holding.held;

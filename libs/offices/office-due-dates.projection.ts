@@ -4,7 +4,7 @@ import type { OfficeEvent } from '../../state-machines/office/office.events.js';
 import { OFFICE_DUE_DATES_COLLECTION, type OfficeDueDate } from './office.view.js';
 
 /**
- * The dates the office scheduler polls (DESIGN.md §3, "deadlines are events"): for each seat with a holder, its
+ * The dates the office scheduler polls (docs/architecture.md §3, "deadlines are events"): for each seat with a holder, its
  * latest term's renewal date and end. A renewal replaces them with the new term's; an end removes them. Being a
  * read model, it survives restarts and is rebuilt from the log.
  */

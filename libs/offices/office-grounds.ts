@@ -37,8 +37,8 @@ export function appointingChair(seat: Seat, input: AuthorityInput, actor: Actor)
 }
 
 /**
- * The decision the ToR requires for this office (DESIGN.md §2), checked against the ballot read model or the office
- * register at the command's time: a decided, approved `appointment` ballot about this seat and this person (Chair and
+ * The decision the ToR requires for this office (docs/architecture.md §2), checked against the ballot's own stream or
+ * the office register at the command's time (docs/integrity.md §3): a decided, approved `appointment` ballot about this seat and this person (Chair and
  * Vice-Chairs, ¶13(a), ¶15; the IP Leader elected at an Annual Meeting, Annex I), or the appointment by the person
  * holding the Chair office, in consultation with the Secretariat (Leaders, ¶19).
  */

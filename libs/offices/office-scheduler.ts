@@ -32,7 +32,7 @@ export interface OfficeDueResult {
 }
 
 /**
- * Marks renewals due and expires terms at their dates (DESIGN.md §3: "deadlines are events"), polling the due-date
+ * Marks renewals due and expires terms at their dates (docs/architecture.md §3: "deadlines are events"), polling the due-date
  * read model with the injected clock, as the ballot deadline scheduler does. A term whose end has come is expired
  * (its renewal-due mark, if missed while the engine was down, no longer matters). A leader task: one process runs it.
  */

@@ -46,7 +46,7 @@ export class IllegalHistoryError extends Error {
 /**
  * One pure step, used by the fold, the decide check and verify's legality check: the next snapshot, or null when
  * the machine does not accept the event in this state. XState gives back the very same snapshot exactly when no
- * transition is enabled (DESIGN.md §5; pinned by libs/audit/machine-legality.spec.ts), so one transition does the
+ * transition is enabled (docs/architecture.md §5; pinned by libs/audit/machine-legality.spec.ts), so one transition does the
  * work of `can` and `transition`. `pureTransition` is XState's `transition` without a new actor per call
  * (state-machines/tools/pure-step.ts).
  */

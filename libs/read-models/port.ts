@@ -18,7 +18,7 @@ export interface CheckpointMove {
   to: number;
 }
 
-/** The stored answer to a POST made with an Idempotency-Key (DESIGN.md §4). */
+/** The stored answer to a POST made with an Idempotency-Key (docs/architecture.md §4). */
 export interface IdempotencyRecord {
   /** The key as scoped by the caller (e.g. `${actorId}:${key}`). */
   key: string;

@@ -34,7 +34,7 @@ interface CycleFacts {
 }
 
 /**
- * "Ballot decided → workplan agreed" (DESIGN.md §3). In-process, the saga answers each `BallotDecided` about a
+ * "Ballot decided → workplan agreed" (docs/architecture.md §3). In-process, the saga answers each `BallotDecided` about a
  * workplan whose cycle is voting on it. A crash between the ballot's decision and this answer would lose it, so a
  * leader task also looks, at start and then periodically, for cycles voting on a ballot that the ballot's own
  * stream records as decided. Both issue the same command with the same derived id (`sagaCommandContext`): it lands

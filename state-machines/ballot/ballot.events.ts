@@ -5,7 +5,7 @@
 import type { BallotTally } from './ballot.tally.js';
 import type { RuleSet } from './ballot.rules.js';
 
-/** What a ballot decides (DESIGN.md §2): each kind has its default rule set in the versioned rule table. */
+/** What a ballot decides (docs/architecture.md §2): each kind has its default rule set in the versioned rule table. */
 export const SUBJECT_KINDS = ['workplan', 'tor-revision', 'appointment', 'deliverable', 'hub', 'other'] as const;
 export type SubjectKind = (typeof SUBJECT_KINDS)[number];
 
@@ -48,7 +48,7 @@ export interface RulesSource {
   reason?: string;
 }
 
-/** Everything a decision depends on, frozen when voting opens (DESIGN.md §1.3). */
+/** Everything a decision depends on, frozen when voting opens (docs/architecture.md §1, item 3). */
 export interface BallotOpenedData {
   ballotId: string;
   closesAt: string;

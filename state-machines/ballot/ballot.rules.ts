@@ -1,5 +1,5 @@
 /**
- * A ballot's rule set (DESIGN.md §2). The ToR is silent on quorum and majority, so each decision carries its own
+ * A ballot's rule set (docs/architecture.md §2). The ToR is silent on quorum and majority, so each decision carries its own
  * rules, copied into its opening event: a later change of defaults never alters it (cf. OpenZeppelin CVE-2022-31198).
  */
 

@@ -15,7 +15,7 @@ const rules = (overrides: Partial<RuleSet> = {}): RuleSet => ({
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `P${String(i).padStart(2, '0')}`);
 const votes = (choices: Choice[]) => choices.map((choice, i) => ({ partnerId: `P${String(i).padStart(2, '0')}`, choice }));
 
-describe('tally (DESIGN.md §2 rule sets)', () => {
+describe('tally (docs/architecture.md §2 rule sets)', () => {
   it('counts each Partner’s last vote, and lists who did not vote', () => {
     const result = tally({ electorate: ['B', 'A', 'C'], rules: rules(), votes: [{ partnerId: 'A', choice: 'no' }, { partnerId: 'A', choice: 'yes' }, { partnerId: 'X', choice: 'no' }] });
     expect(result).toMatchObject({ eligible: ['A', 'B', 'C'], votes: [{ partnerId: 'A', choice: 'yes' }], notVoted: ['B', 'C'], yes: 1, no: 0 });

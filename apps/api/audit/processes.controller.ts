@@ -9,7 +9,7 @@ import { IllegalHistoryError } from '../../../libs/process-runner/index.js';
 import { AsOfQueryDto } from './audit.dto.js';
 
 /**
- * Point-in-time replay of any process (DESIGN.md §1, item 2): its state, context and next steps, and its
+ * Point-in-time replay of any process (docs/architecture.md §1, item 2): its state, context and next steps, and its
  * history with who acted, in what capacity, under which clause and rule version.
  *
  * Who may read: auditors and the Secretariat. The full history names every person and every vote, before the

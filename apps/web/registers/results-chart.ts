@@ -50,7 +50,7 @@ export function resultFigures(ballot: BallotResponse): ResultFigures | undefined
   };
 }
 
-/** The threshold in words, as the frozen rules of the ballot state it (the ToR is silent on majorities: DESIGN.md §2). */
+/** The threshold in words, as the frozen rules of the ballot state it (the ToR is silent on majorities: docs/architecture.md §2). */
 export function thresholdText(threshold: RuleSet['threshold']): string {
   switch (threshold) {
     case 'simple-majority':

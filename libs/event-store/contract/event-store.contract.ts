@@ -31,7 +31,7 @@ export interface EventStoreFixtureOptions {
 }
 
 /**
- * THE event store contract: every adapter runs this suite unchanged (DESIGN.md §3 "One contract test suite").
+ * THE event store contract: every adapter runs this suite unchanged (docs/architecture.md §3 "One contract test suite").
  * `open` must return an empty store, signing with `options.signer` when given; each test opens its own and disposes it.
  */
 export function describeEventStoreContract(

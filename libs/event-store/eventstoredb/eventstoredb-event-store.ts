@@ -69,7 +69,7 @@ export interface EventStoreDbEventStoreOptions {
 }
 
 /**
- * The EventStoreDB / KurrentDB backend (DESIGN.md §3), on `@eventstore/db-client` (gRPC, EventStoreDB 22.10 or
+ * The EventStoreDB / KurrentDB backend (docs/architecture.md §3), on `@eventstore/db-client` (gRPC, EventStoreDB 22.10 or
  * later). EventStoreDB holds the events only; read models and their checkpoints stay in the read-model store.
  *
  * - Appends: read the stream's tail (its hash is the next event's prevHash), check the expected revision, claim new

@@ -121,7 +121,7 @@ interface EventRow {
 const COLUMNS = 'position, id, stream, revision, type, data, metadata, prev_hash, hash, signature_key, signature';
 
 /**
- * The multi-instance backend (DESIGN.md §3): several API processes share one database.
+ * The multi-instance backend (docs/architecture.md §3): several API processes share one database.
  * Appends are optimistic: the tail and the ids are read in one statement and the events written by one INSERT,
  * with the unique constraints deciding any race, so writers of different streams never wait for each other.
  * Only 'any' appends (which must succeed, not fail fast) queue on a per-stream advisory lock.

@@ -12,7 +12,7 @@ import {
 
 export interface PostgresReadModelStoreOptions {
   connectionString: string;
-  /** Where the tables live (beside the events, DESIGN.md §3); created if missing. Default `public`. */
+  /** Where the tables live (beside the events, docs/architecture.md §3); created if missing. Default `public`. */
   schema?: string;
   /** Connections in the pool; default 5. */
   poolSize?: number;
