@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ProcessCommands } from '../engine/process-commands.service.js';
 import { partnerRegisterAt } from '../partners/partner-facts.js';
-import type { CommandContext, CommandOutcome } from '../process-runner/index.js';
+import { decidedAt, type CommandContext, type CommandOutcome } from '../process-runner/index.js';
 import { decideClose, decideWithdraw, type CloseBallot, type WithdrawBallot } from './ballot.close.decide.js';
 import { decideOpenBallot, type OpenBallot } from './ballot.open.decide.js';
 import { ballotProcess, ballotStream, newBallotId } from './ballot.process.js';
@@ -46,15 +46,17 @@ export class OpenBallotHandler implements ICommandHandler<OpenBallotCommand> {
   /**
    * The electorate is the Partner register as of the opening instant, read from the Partners' own streams (never
    * the register's read model, which may trail the log or have been edited), frozen into the event with each
-   * member's registration cited as its ground.
+   * member's registration cited as its ground. The register is read at the runner's instant, the one the events
+   * carry, so that `electorateAsOf` is `opensAt`.
    */
-  async execute({ input, context }: OpenBallotCommand): Promise<CommandOutcome> {
+  execute({ input, context }: OpenBallotCommand): Promise<CommandOutcome> {
     const ballotId = newBallotId(context.commandId);
-    const now = this.processes.now();
-    const members = await partnerRegisterAt(this.processes, now);
-    const registrations = Object.fromEntries(members.map((member) => [member.partnerId, member.registered!]));
-    const facts = { now, electorate: members.map((member) => member.partnerId), registrations, table: this.table };
-    const decide = decideOpenBallot({ ...input, ballotId }, context.actor, facts);
+    const decide = decidedAt(async (now) => {
+      const members = await partnerRegisterAt(this.processes, now);
+      const registrations = Object.fromEntries(members.map((member) => [member.partnerId, member.registered!]));
+      const facts = { now, electorate: members.map((member) => member.partnerId), registrations, table: this.table };
+      return decideOpenBallot({ ...input, ballotId }, context.actor, facts);
+    });
     return this.processes.run(ballotProcess, ballotStream(ballotId), context, decide);
   }
 }
@@ -64,7 +66,7 @@ export class CastVoteHandler implements ICommandHandler<CastVoteCommand> {
   constructor(private readonly processes: ProcessCommands) {}
 
   execute({ input, context }: CastVoteCommand): Promise<CommandOutcome> {
-    const decide = decideVote(input, context.actor, this.processes.now());
+    const decide = decidedAt((now) => decideVote(input, context.actor, now));
     return this.processes.run(ballotProcess, ballotStream(input.ballotId), context, decide);
   }
 }
@@ -74,7 +76,7 @@ export class CloseBallotHandler implements ICommandHandler<CloseBallotCommand> {
   constructor(private readonly processes: ProcessCommands) {}
 
   execute({ input, context }: CloseBallotCommand): Promise<CommandOutcome> {
-    const decide = decideClose(input, context.actor, this.processes.now());
+    const decide = decidedAt((now) => decideClose(input, context.actor, now));
     return this.processes.run(ballotProcess, ballotStream(input.ballotId), context, decide);
   }
 }

@@ -46,9 +46,20 @@ export interface CommandOutcome {
 
 /**
  * Decides from the current state; throws a DomainError to refuse. Returns the events to append. `now` is the
- * instant the events will carry as `occurredAt`, so a decision that records a time (a term's start) can match it.
+ * instant the events will carry as `occurredAt`: a decision that records a time (a term's start), checks one (a
+ * deadline) or reads other streams as facts at an instant (the Partner register) uses this one, so that a command
+ * has one instant. Reading facts makes it async; it runs again, facts and all, when a concurrent append is retried.
  */
-export type Decide = (state: ProcessState, now: Date) => Decision[];
+export type Decide = (state: ProcessState, now: Date) => Decision[] | Promise<Decision[]>;
+
+/**
+ * A decide made at the command's own instant: `build` gets the runner's `now`, reads whatever facts it needs as of
+ * it, and returns the decide. Handlers use it rather than reading a clock of their own, which would give the facts
+ * one instant and the events a later one.
+ */
+export function decidedAt(build: (now: Date) => Decide | Promise<Decide>): Decide {
+  return async (state, now) => (await build(now))(state, now);
+}
 
 /**
  * The one path from a command to stored events: read the stream, fold it through its pinned machine (from its
@@ -72,7 +83,7 @@ export async function runCommand(
     if (already.length > 0) return { stream, events: already, state, duplicate: true };
 
     const now = deps.clock.now();
-    const candidates = placeDecisions(definition, stream, state, command, decide(state, now), now);
+    const candidates = placeDecisions(definition, stream, state, command, await decide(state, now), now);
     if (candidates.length === 0) return { stream, events: [], state, duplicate: false };
     try {
       const result = await deps.store.append(stream, candidates, {
