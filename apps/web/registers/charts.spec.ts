@@ -77,7 +77,7 @@ describe('the results chart', () => {
     rules,
     revision: 1,
     position: 1,
-    visibility: { level: 'turnout', note: 'n' },
+    visibility: { level: 'turnout', counts: false, note: 'n' },
     turnout: { voted: 4, eligible: 6 },
     ...extra,
   });

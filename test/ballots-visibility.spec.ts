@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { BALLOT_RULE_TABLE } from '../libs/ballots/rule-table.js';
+import { ManualClock } from '../libs/kernel/clock.js';
+import { startApi, type ApiHarness } from './support/api-harness.js';
+import { ANNEX_II, bearer, inDays, openBallot, registerPartners, representativeOf } from './support/ballots.js';
+import { tempDir } from './support/temp-dir.js';
+
+const ELECTORATE = ['ITU', 'UNECE', 'CBD', 'FAO'];
+const byId = (id: string) => ANNEX_II.find((partner) => partner.partnerId === id)!;
+
+type Viewer = 'secretariat' | 'partner in the electorate' | 'partner outside it' | 'participant' | 'auditor';
+type State = 'open' | 'closed' | 'withdrawn';
+
+/** What each viewer must see (README "Who sees what"): whether counts are shown, and the view's level. */
+function expected(viewer: Viewer, reveal: boolean, state: State): { level: string; counts: boolean } {
+  if (state === 'closed') return { level: 'full', counts: true };
+  if (viewer === 'auditor') return { level: 'full', counts: true };
+  if (viewer === 'secretariat') return { level: 'voters', counts: false };
+  return { level: 'turnout', counts: viewer === 'partner in the electorate' && reveal && state === 'open' };
+}
+
+describe('who sees the running tally of a ballot, by role, whatever its rules (ToR ¶13(b))', () => {
+  const dir = tempDir();
+  const clock = new ManualClock('2026-05-04T08:00:00.000Z');
+  let api: ApiHarness;
+  const tokens = {} as Record<Viewer, string>;
+  const ballots = new Map<string, string>();
+  const key = (reveal: boolean, state: State) => `${reveal}/${state}`;
+
+  beforeAll(async () => {
+    api = await startApi({ dir: dir.path, clock, ballotPollMs: 3_600_000 });
+    tokens.secretariat = await bearer(api, 'sec-bueti', ['secretariat']);
+    tokens.auditor = await bearer(api, 'aud-1', ['auditor']);
+    tokens.participant = await bearer(api, 'obs-1', ['participant'], 'ACME');
+    tokens['partner in the electorate'] = await representativeOf(api, 'CBD');
+    tokens['partner outside it'] = await representativeOf(api, 'UN-Women');
+    await registerPartners(api, tokens.secretariat, ELECTORATE.map(byId));
+    const itu = await representativeOf(api, 'ITU');
+    const unece = await representativeOf(api, 'UNECE');
+    for (const reveal of [false, true]) {
+      for (const state of ['open', 'closed', 'withdrawn'] as const) {
+        const rules = { ...BALLOT_RULE_TABLE.defaults.other.rules, revealTallyWhileOpen: reveal };
+        const id = await openBallot(api, tokens.secretariat, {
+          subject: { kind: 'other', title: `Logo use (${key(reveal, state)})` },
+          closesAt: inDays(clock.now(), 7),
+          ...(reveal ? { rules, rulesReason: 'an open consultation' } : {}),
+        });
+        for (const [auth, choice] of [[itu, 'yes'], [unece, 'no']] as const) {
+          await request(api.server).post(`/v1/ballots/${id}/votes`).set('Authorization', auth).send({ choice }).expect(201);
+        }
+        if (state !== 'open') {
+          await request(api.server).post(`/v1/ballots/${id}/${state === 'closed' ? 'close' : 'withdraw'}`).set('Authorization', tokens.secretariat).send({ reason: 'Settled at the Annual Meeting' }).expect(200);
+        }
+        ballots.set(key(reveal, state), id);
+      }
+    }
+    // Registered after every opening: a Partner, but outside each ballot's frozen electorate.
+    clock.advance(60_000);
+    await registerPartners(api, tokens.secretariat, [byId('UN-Women')]);
+  });
+  afterAll(async () => {
+    await api?.close();
+    dir.remove();
+  });
+
+  const viewers: Viewer[] = ['secretariat', 'partner in the electorate', 'partner outside it', 'participant', 'auditor'];
+  const cases = viewers.flatMap((viewer) => [false, true].flatMap((reveal) => (['open', 'closed', 'withdrawn'] as const).map((state) => [viewer, reveal, state] as const)));
+
+  it.each(cases)('%s, rules revealing the tally: %s, ballot %s', async (viewer, reveal, state) => {
+    const id = ballots.get(key(reveal, state))!;
+    const seen = (await request(api.server).get(`/v1/ballots/${id}`).set('Authorization', tokens[viewer]).expect(200)).body;
+    const { level, counts } = expected(viewer, reveal, state);
+    expect(seen.status).toBe(state === 'closed' ? 'rejected' : state); // one yes, one no: no simple majority
+    expect(seen.visibility).toMatchObject({ level, counts });
+    expect(seen.turnout).toEqual({ voted: 2, eligible: 4 });
+    if (counts) expect(seen.counts).toEqual({ yes: 1, no: 1, abstain: 0 });
+    else expect(seen).not.toHaveProperty('counts');
+    if (level === 'full') expect(seen.votes).toEqual({ ITU: 'yes', UNECE: 'no' });
+    else for (const hidden of ['votes', 'voteHistory', 'decision']) expect(seen).not.toHaveProperty(hidden);
+    if (level === 'voters') expect(seen.voted).toEqual(['ITU', 'UNECE']);
+
+    // The list presents each ballot the same way.
+    const list = (await request(api.server).get('/v1/ballots').set('Authorization', tokens[viewer]).expect(200)).body;
+    expect(list.find((ballot: { ballotId: string }) => ballot.ballotId === id)).toEqual(seen);
+  });
+
+  it('says in its note what the viewer sees: the Secretariat is told it never sees a running tally, whatever the rules', async () => {
+    const seen = (await request(api.server).get(`/v1/ballots/${ballots.get(key(true, 'open'))}`).set('Authorization', tokens.secretariat).expect(200)).body;
+    expect(seen.visibility.note).toMatch(/must not see the running tally, whatever the ballot’s rules/);
+    const partner = (await request(api.server).get(`/v1/ballots/${ballots.get(key(true, 'open'))}`).set('Authorization', tokens['partner in the electorate']).expect(200)).body;
+    expect(partner.visibility.note).toMatch(/running counts, as this ballot’s rules reveal them/);
+  });
+});
