@@ -136,6 +136,39 @@ describe('Partners Board ballots over HTTP (ToR ¶13(b), ¶19) on a SQLite file'
     ]);
   });
 
+  it('answers the same vote again with 200 and `unchanged`, appending nothing; a changed vote is still 201; a keyed retry replays as before', async () => {
+    const id = await openBallot(api, secretariat, { closesAt: inDays(clock.now(), 14) });
+    const fao = await representativeOf(api, 'FAO');
+    const keyed = () => vote(id, fao, 'yes').set('Idempotency-Key', `vote-${id}`);
+    const first = await keyed().expect(201);
+    expect(first.body.events).toEqual([expect.objectContaining({ type: 'VoteCast' })]);
+    expect(first.body).not.toHaveProperty('unchanged');
+    const head = await api.stores.events.headPosition();
+
+    const replay = await keyed().expect(201);
+    expect(replay.headers['idempotency-replayed']).toBe('true');
+    expect(replay.body).toEqual(first.body);
+
+    const again = await vote(id, fao, 'yes').expect(200);
+    expect(again.body).toMatchObject({ unchanged: true, duplicate: false, events: [], state: 'open', resource: { yourOrganisation: { partnerId: 'FAO', voted: true, choice: 'yes' } } });
+    expect(await api.stores.events.headPosition()).toBe(head);
+
+    const changed = await vote(id, fao, 'no').expect(201);
+    expect(changed.body.events).toEqual([expect.objectContaining({ type: 'VoteChanged' })]);
+    expect(changed.body).not.toHaveProperty('unchanged');
+  });
+
+  it('answers the same vote again with 200 where the rules allow one vote, and still refuses a different one (409)', async () => {
+    const id = await openBallot(api, secretariat, { subject: { kind: 'appointment', title: 'Chair' }, closesAt: inDays(clock.now(), 14) });
+    const cbd = await representativeOf(api, 'CBD');
+    await vote(id, cbd, 'abstain').expect(201);
+    const head = await api.stores.events.headPosition();
+    expect((await vote(id, cbd, 'abstain').expect(200)).body).toMatchObject({ unchanged: true, events: [] });
+    const refused = await vote(id, cbd, 'yes').expect(409);
+    expect(refused.body.detail).toMatch(/CBD has already voted \(abstain\)/);
+    expect(await api.stores.events.headPosition()).toBe(head);
+  });
+
   it('closes by the Secretariat with a reason, records the full tally, shows everything, and notifies the subject’s sagas', async () => {
     const id = await openBallot(api, secretariat, { closesAt: inDays(clock.now(), 14) });
     for (const [org, choice] of [['ITU', 'yes'], ['UNECE', 'yes'], ['CBD', 'no']] as const) await vote(id, await representativeOf(api, org), choice).expect(201);

@@ -7,6 +7,8 @@ export interface CommandAnswer<T> {
   revision: number;
   /** True when this command (same command id / Idempotency-Key) had already been applied. */
   duplicate: boolean;
+  /** Present when the command asked for what is already on record (the same vote again): nothing was appended, 200. */
+  unchanged?: true;
   events: { id: string; type: string; revision: number; position: number; hash: string; clauses: string[] }[];
   resource: T;
 }
@@ -17,6 +19,7 @@ export function commandAnswer<T>(outcome: CommandOutcome, resource: T): CommandA
     state: outcome.state.value,
     revision: outcome.state.revision,
     duplicate: outcome.duplicate,
+    ...(unchanged(outcome) ? { unchanged: true as const } : {}),
     events: outcome.events.map((event) => ({
       id: event.id,
       type: event.type,
@@ -27,4 +30,9 @@ export function commandAnswer<T>(outcome: CommandOutcome, resource: T): CommandA
     })),
     resource,
   };
+}
+
+/** A new command (not a replay) that decided nothing to append. */
+export function unchanged(outcome: CommandOutcome): boolean {
+  return !outcome.duplicate && outcome.events.length === 0;
 }

@@ -45,13 +45,13 @@ export function decideVote(command: CastVote, actor: Actor, now: Date) {
       );
     }
     const previous = context.current[command.partnerId];
+    // The same vote again (a resubmitted form, a retry without a key) asks for what is on record: nothing to record.
+    if (previous === command.choice) return [];
     let vote: Decision;
     if (previous === undefined) {
       vote = { type: 'VoteCast', data: { ballotId: context.ballotId, partnerId: command.partnerId, choice: command.choice } };
     } else if (!context.rules!.allowVoteChange) {
       throw notNow(`${command.partnerId} has already voted (${previous}) and this ballot's rules allow one vote per Partner`, state);
-    } else if (previous === command.choice) {
-      return []; // the vote stands as it is: nothing to record
     } else {
       vote = {
         type: 'VoteChanged',

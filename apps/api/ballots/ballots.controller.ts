@@ -1,6 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { CurrentPrincipal, Roles, type Principal } from '../../../libs/auth/index.js';
 import {
   ballotIdOf,
@@ -17,7 +18,7 @@ import { NotFoundError } from '../../../libs/errors/index.js';
 import { CommandId } from '../../../libs/http/index.js';
 import type { CommandOutcome } from '../../../libs/process-runner/index.js';
 import { actorOf } from '../actor.js';
-import { commandAnswer, type CommandAnswer } from '../command-answer.js';
+import { commandAnswer, unchanged, type CommandAnswer } from '../command-answer.js';
 import { CastVoteDto, ListBallotsQueryDto, OpenBallotDto, ReasonDto } from './ballots.dto.js';
 
 const BALLOT_ID = /^[A-Za-z0-9-]{1,64}$/;
@@ -64,15 +65,20 @@ export class BallotsController {
   @Post(':ballotId/votes')
   @Roles('partner')
   @ApiOperation({ summary: 'Vote yes, no or abstain for one’s own organisation while the ballot is open (ToR ¶13, ¶13(b))' })
+  @ApiResponse({ status: 201, description: 'The vote, or its change, is recorded' })
+  @ApiResponse({ status: 200, description: 'The same vote was already on record: `unchanged: true`, nothing appended' })
   async vote(
     @Param('ballotId') ballotId: string,
     @Body() body: CastVoteDto,
     @CurrentPrincipal() principal: Principal,
     @CommandId() commandId: string,
+    @Res({ passthrough: true }) response: Response,
   ): Promise<Answer> {
     const partnerId = body.partnerId ?? principal.org ?? '';
     const input = { ballotId: this.known(ballotId), partnerId, choice: body.choice };
     const outcome = await this.commands.execute(new CastVoteCommand(input, { commandId, actor: actorOf(principal, 'partner') }));
+    // The same vote again created nothing: 200 with `unchanged`, the vote on record in `resource.yourOrganisation`.
+    if (unchanged(outcome)) response.status(200);
     return this.answer(outcome, principal);
   }
 
