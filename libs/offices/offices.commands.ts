@@ -4,7 +4,7 @@ import type { Actor } from '../envelope/index.js';
 import { ballotFacts } from '../ballots/ballot-facts.js';
 import { ProcessCommands } from '../engine/process-commands.service.js';
 import { partnerFactAt } from '../partners/partner-facts.js';
-import type { CommandContext, CommandOutcome } from '../process-runner/index.js';
+import { decidedAt, type CommandContext, type CommandOutcome } from '../process-runner/index.js';
 import type { Seat } from '../../state-machines/office/office.seat.js';
 import { OfficeAuthority } from './office-authority.js';
 import { appointingChair, type AuthorityInput } from './office-grounds.js';
@@ -47,8 +47,7 @@ abstract class TermHandler {
     @Inject(OFFICE_SETTINGS_RESOLVED) protected readonly settings: OfficeSettings,
   ) {}
 
-  protected async facts(seat: Seat, input: AuthorityInput, actor: Actor): Promise<TermFacts> {
-    const now = this.processes.now();
+  protected async facts(seat: Seat, input: AuthorityInput, actor: Actor, now: Date): Promise<TermFacts> {
     const ballot = input.ballotId && DOC_ID.test(input.ballotId) ? await ballotFacts(this.processes, input.ballotId) : undefined;
     const chairId = appointingChair(seat, input, actor);
     const chair = chairId ? await this.authority.holding(chairId, ['chair'], now) : undefined;
@@ -64,10 +63,11 @@ export class NominateCandidateHandler implements ICommandHandler<NominateCandida
   async execute({ input, context }: NominateCandidateCommand): Promise<CommandOutcome> {
     const seat = requireSeat(input.seat);
     const partnerId = input.partnerId ?? (context.actor.role === 'partner' ? context.actor.org : undefined);
-    const now = this.processes.now();
-    const fact = partnerId && DOC_ID.test(partnerId) ? await partnerFactAt(this.processes, partnerId, now) : undefined;
-    const partner = fact && { partner: { partnerId: fact.partnerId }, partnerNow: fact.partnerNow, ...(fact.registered ? { registered: fact.registered } : {}) };
-    const decide = decideNominate(input, context.actor, { now, ...partner });
+    const decide = decidedAt(async (now) => {
+      const fact = partnerId && DOC_ID.test(partnerId) ? await partnerFactAt(this.processes, partnerId, now) : undefined;
+      const partner = fact && { partner: { partnerId: fact.partnerId }, partnerNow: fact.partnerNow, ...(fact.registered ? { registered: fact.registered } : {}) };
+      return decideNominate(input, context.actor, { now, ...partner });
+    });
     return this.processes.run(officeProcess, officeStream(seat.id), context, decide);
   }
 }
@@ -76,7 +76,7 @@ export class NominateCandidateHandler implements ICommandHandler<NominateCandida
 export class AppointHolderHandler extends TermHandler implements ICommandHandler<AppointHolderCommand> {
   async execute({ input, context }: AppointHolderCommand): Promise<CommandOutcome> {
     const seat = requireSeat(input.seat);
-    const decide = decideAppoint(input, context.actor, await this.facts(seat, input, context.actor));
+    const decide = decidedAt(async (now) => decideAppoint(input, context.actor, await this.facts(seat, input, context.actor, now)));
     return this.processes.run(officeProcess, officeStream(seat.id), context, decide);
   }
 }
@@ -85,7 +85,7 @@ export class AppointHolderHandler extends TermHandler implements ICommandHandler
 export class RenewTermHandler extends TermHandler implements ICommandHandler<RenewTermCommand> {
   async execute({ input, context }: RenewTermCommand): Promise<CommandOutcome> {
     const seat = requireSeat(input.seat);
-    const decide = decideRenew(input, context.actor, await this.facts(seat, input, context.actor));
+    const decide = decidedAt(async (now) => decideRenew(input, context.actor, await this.facts(seat, input, context.actor, now)));
     return this.processes.run(officeProcess, officeStream(seat.id), context, decide);
   }
 }
@@ -99,7 +99,7 @@ export class ImportHolderHandler implements ICommandHandler<ImportHolderCommand>
 
   execute({ input, context }: ImportHolderCommand): Promise<CommandOutcome> {
     const seat = requireSeat(input.seat);
-    const decide = decideImport(input, context.actor, { now: this.processes.now(), noticeDays: this.settings.renewalNoticeDays });
+    const decide = decidedAt((now) => decideImport(input, context.actor, { now, noticeDays: this.settings.renewalNoticeDays }));
     return this.processes.run(officeProcess, officeStream(seat.id), { ...context, imported: true }, decide);
   }
 }
@@ -110,7 +110,7 @@ export class ResignOfficeHandler implements ICommandHandler<ResignOfficeCommand>
 
   execute({ input, context }: ResignOfficeCommand): Promise<CommandOutcome> {
     const seat = requireSeat(input.seat);
-    return this.processes.run(officeProcess, officeStream(seat.id), context, decideResign(input, context.actor, this.processes.now()));
+    return this.processes.run(officeProcess, officeStream(seat.id), context, decidedAt((now) => decideResign(input, context.actor, now)));
   }
 }
 
@@ -120,7 +120,7 @@ export class EndTermHandler implements ICommandHandler<EndTermCommand> {
 
   execute({ input, context }: EndTermCommand): Promise<CommandOutcome> {
     const seat = requireSeat(input.seat);
-    return this.processes.run(officeProcess, officeStream(seat.id), context, decideExpire(input, context.actor, this.processes.now()));
+    return this.processes.run(officeProcess, officeStream(seat.id), context, decidedAt((now) => decideExpire(input, context.actor, now)));
   }
 }
 
@@ -130,6 +130,6 @@ export class MarkRenewalDueHandler implements ICommandHandler<MarkRenewalDueComm
 
   execute({ input, context }: MarkRenewalDueCommand): Promise<CommandOutcome> {
     const seat = requireSeat(input.seat);
-    return this.processes.run(officeProcess, officeStream(seat.id), context, decideRenewalDue(input, context.actor, this.processes.now()));
+    return this.processes.run(officeProcess, officeStream(seat.id), context, decidedAt((now) => decideRenewalDue(input, context.actor, now)));
   }
 }

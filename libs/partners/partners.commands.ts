@@ -1,5 +1,5 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { CommandContext, CommandOutcome } from '../process-runner/index.js';
+import { decidedAt, type CommandContext, type CommandOutcome } from '../process-runner/index.js';
 import { ProcessCommands } from '../engine/process-commands.service.js';
 import { decideRegister, decideWithdraw, type RegisterPartner, type WithdrawPartner } from './partner.decide.js';
 import { partnerProcess, partnerStream } from './partner.process.js';
@@ -31,7 +31,7 @@ export class RegisterPartnerHandler implements ICommandHandler<RegisterPartnerCo
       partnerProcess,
       partnerStream(input.partnerId),
       context,
-      decideRegister(input, context.actor, this.processes.now()),
+      decidedAt((now) => decideRegister(input, context.actor, now)),
     );
   }
 }

@@ -9,7 +9,7 @@ import { NotFoundError } from '../errors/index.js';
 import { derivedId } from '../kernel/ids.js';
 import { OfficeAuthority } from '../offices/office-authority.js';
 import { partnerFactAt } from '../partners/partner-facts.js';
-import type { CommandContext, CommandOutcome, StreamFacts } from '../process-runner/index.js';
+import { decidedAt, type CommandContext, type CommandOutcome, type StreamFacts } from '../process-runner/index.js';
 import type { Channel } from '../../state-machines/ballot/ballot.events.js';
 import type { Reviewer } from '../../state-machines/workplan/workplan.events.js';
 import { decideLinkBallot, decideOutcome, type LinkAgreementBallot } from './workplan.ballot.decide.js';
@@ -73,7 +73,7 @@ const DOC_ID = /^[A-Za-z0-9-]{1,64}$/;
 export class OpenWorkplanHandler implements ICommandHandler<OpenWorkplanCommand> {
   constructor(private readonly processes: ProcessCommands) {}
   execute({ input, context }: OpenWorkplanCommand): Promise<CommandOutcome> {
-    return this.processes.run(workplanProcess, workplanStream(input.cycle), context, decideOpen(input, context.actor, this.processes.now()));
+    return this.processes.run(workplanProcess, workplanStream(input.cycle), context, decidedAt((now) => decideOpen(input, context.actor, now)));
   }
 }
 
@@ -86,9 +86,9 @@ export class SubmitWorkplanInputHandler implements ICommandHandler<SubmitWorkpla
 
   /** The submitter's capacity at this instant: their Partner from its stream, their offices from the seats' streams. */
   async execute({ input, context }: SubmitWorkplanInputCommand): Promise<CommandOutcome> {
-    const now = this.processes.now();
-    const facts = await contributorFacts(this.processes, this.authority, context.actor, now);
-    const decide = decideSubmitInput({ ...input, inputId: inputIdFor(input.cycle, context.commandId) }, context.actor, facts);
+    const decide = decidedAt(async (now) =>
+      decideSubmitInput({ ...input, inputId: inputIdFor(input.cycle, context.commandId) }, context.actor, await contributorFacts(this.processes, this.authority, context.actor, now)),
+    );
     return this.processes.run(workplanProcess, workplanStream(input.cycle), context, decide);
   }
 }
@@ -104,7 +104,7 @@ export async function contributorFacts(facts: StreamFacts, authority: OfficeAuth
 export class ReopenWorkplanInputsHandler implements ICommandHandler<ReopenWorkplanInputsCommand> {
   constructor(private readonly processes: ProcessCommands) {}
   execute({ input, context }: ReopenWorkplanInputsCommand): Promise<CommandOutcome> {
-    return this.processes.run(workplanProcess, workplanStream(input.cycle), context, decideReopen(input, context.actor, this.processes.now()));
+    return this.processes.run(workplanProcess, workplanStream(input.cycle), context, decidedAt((now) => decideReopen(input, context.actor, now)));
   }
 }
 
@@ -112,7 +112,7 @@ export class ReopenWorkplanInputsHandler implements ICommandHandler<ReopenWorkpl
 export class CompileWorkplanHandler implements ICommandHandler<CompileWorkplanCommand> {
   constructor(private readonly processes: ProcessCommands) {}
   execute({ input, context }: CompileWorkplanCommand): Promise<CommandOutcome> {
-    return this.processes.run(workplanProcess, workplanStream(input.cycle), context, decideCompile(input, context.actor, this.processes.now()));
+    return this.processes.run(workplanProcess, workplanStream(input.cycle), context, decidedAt((now) => decideCompile(input, context.actor, now)));
   }
 }
 
@@ -125,16 +125,19 @@ export class ReviewWorkplanHandler implements ICommandHandler<ReviewWorkplanComm
 
   /** The Management Team is the Chair and the Vice-Chairs (¶15) holding office at this instant, per the register. */
   async execute({ input, context }: ReviewWorkplanCommand): Promise<CommandOutcome> {
-    const term = await this.authority.requireOfficeHolder(context.actor.id, ['chair', 'vice-chair'], this.processes.now());
-    const reviewer: Reviewer = {
-      personId: context.actor.id,
-      office: term.office as Reviewer['office'],
-      seat: term.seat,
-      title: term.title,
-      termNumber: term.termNumber,
-      termEnds: term.end,
-    };
-    return this.processes.run(workplanProcess, workplanStream(input.cycle), context, decideReview(input, context.actor, reviewer));
+    const decide = decidedAt(async (now) => {
+      const term = await this.authority.requireOfficeHolder(context.actor.id, ['chair', 'vice-chair'], now);
+      const reviewer: Reviewer = {
+        personId: context.actor.id,
+        office: term.office as Reviewer['office'],
+        seat: term.seat,
+        title: term.title,
+        termNumber: term.termNumber,
+        termEnds: term.end,
+      };
+      return decideReview(input, context.actor, reviewer);
+    });
+    return this.processes.run(workplanProcess, workplanStream(input.cycle), context, decide);
   }
 }
 
