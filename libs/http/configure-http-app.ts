@@ -1,5 +1,6 @@
 import type { NestExpressApplication, NestExpressBodyParserOptionsFor } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { answerClientError } from './client-errors.js';
 import { JSON_MEDIA_TYPES, jsonBodiesOnly } from './json-bodies-only.js';
 import { refuseDeepJson } from './json-depth.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -53,6 +54,7 @@ export function configureHttpApp(app: NestExpressApplication, options: HttpAppOp
   app.useBodyParser('json', json);
   if (pages !== undefined) app.useBodyParser('urlencoded', { limit, extended: false });
   app.useGlobalFilters(new ProblemDetailsFilter(pages));
+  app.getHttpServer().on('clientError', answerClientError);
   app.useGlobalPipes(createValidationPipe());
 
   const document = SwaggerModule.createDocument(

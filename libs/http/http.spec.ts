@@ -278,6 +278,24 @@ describe('request bodies', () => {
     expect(JSON.parse(body).detail).toBe('The request body is larger than the limit of 2,048 bytes (2 kB). Send a smaller body.');
   });
 
+  it('answers 431 as a problem document to headers over the server limit', async () => {
+    const server = app.getHttpServer();
+    if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const answer = await new Promise<{ status: number; type: string | undefined; body: string }>((resolve, reject) => {
+      const outgoing = httpRequest({ host: '127.0.0.1', port, path: '/things', headers: { 'X-Padding': 'a'.repeat(20_000) } }, (response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () => resolve({ status: response.statusCode!, type: response.headers['content-type'], body: text }));
+      });
+      outgoing.on('error', reject);
+      outgoing.end();
+    });
+    expect(answer.status).toBe(431);
+    expect(answer.type).toBe('application/problem+json');
+    expect(JSON.parse(answer.body)).toMatchObject({ status: 431, detail: expect.stringContaining('16 KB') });
+  });
+
   it('refuses a body nested deeper than 32 levels before converting it, naming the limit', async () => {
     const createdBefore = calls.create ?? 0;
     const deep = JSON.stringify({ ...valid, name: 'x' }).replace('"x"', '['.repeat(500) + ']'.repeat(500));
