@@ -97,7 +97,7 @@ describe('workplan refusals append nothing (ToR ¶10(a)-(d))', () => {
     it('a review by a Partner’s representative → 403', () => expectRefused(api, () => postOn(api, '2027', 'review', cast.rep.ITU!, { decision: 'endorse' }), 403));
     it('a review by an auditor → 403', () => expectRefused(api, () => postOn(api, '2027', 'review', auditor, { decision: 'endorse' }), 403));
     it('requesting changes without a comment → 422 citing ¶10(b)', () =>
-      expectRefused(api, () => postOn(api, '2027', 'review', cast.chair, { decision: 'request-changes', comments: [' '] }), 422, /at least one comment.*¶10\(b\)/));
+      expectRefused(api, () => postOn(api, '2027', 'review', cast.chair, { decision: 'request-changes', comments: [] }), 422, /at least one comment.*¶10\(b\)/));
     it('an input while under review → 409 citing ¶10(a)', () =>
       expectRefused(api, () => postOn(api, '2027', 'inputs', cast.rep.ITU!, { title: 't', text: 'x' }), 409, /underReview \(ToR ¶10\(a\)\)/, { state: 'underReview' }));
     it('putting it to the Partners before it was presented → 409', () =>

@@ -1,6 +1,8 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestExpressApplication, NestExpressBodyParserOptionsFor } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { answerClientError } from './client-errors.js';
 import { JSON_MEDIA_TYPES, jsonBodiesOnly } from './json-bodies-only.js';
+import { refuseDeepJson } from './json-depth.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ProblemDetailsFilter, type HtmlPages } from './problem-details.filter.js';
 import { createValidationPipe } from './validation-pipe.js';
@@ -47,9 +49,12 @@ export function configureHttpApp(app: NestExpressApplication, options: HttpAppOp
   );
   // Not strict: body-parser would call `null` or `"text"` invalid JSON, which they are not; the validation pipe
   // answers instead that a DTO body must be an object.
-  app.useBodyParser('json', { limit, type: JSON_MEDIA_TYPES, strict: false });
+  // The depth check reads the raw bytes before the parser does (Nest keeps `verify` for `rawBody`, which is off).
+  const json = { limit, type: JSON_MEDIA_TYPES, strict: false, verify: refuseDeepJson } as NestExpressBodyParserOptionsFor<'json'>;
+  app.useBodyParser('json', json);
   if (pages !== undefined) app.useBodyParser('urlencoded', { limit, extended: false });
   app.useGlobalFilters(new ProblemDetailsFilter(pages));
+  app.getHttpServer().on('clientError', answerClientError);
   app.useGlobalPipes(createValidationPipe());
 
   const document = SwaggerModule.createDocument(

@@ -4,6 +4,8 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Type } from 'class-transformer';
 import { IsArray, IsEmail, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Min, ValidateNested } from 'class-validator';
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { authProviders } from '../auth/auth-providers.js';
 import { CurrentPrincipal, Public } from '../auth/decorators.js';
@@ -164,6 +166,24 @@ afterAll(async () => {
 const valid = { name: 'Thing', count: 2, contact: { email: 'ada@example.org' } };
 const post = (path: string, auth = alice) => request(app.getHttpServer()).post(path).set('Authorization', auth);
 
+/** A body sent in chunks, without Content-Length, over a real connection. */
+async function chunkedPost(path: string, body: string): Promise<{ status: number; contentType: string | undefined; body: string }> {
+  const server = app.getHttpServer();
+  if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest({ host: '127.0.0.1', port, method: 'POST', path, headers: { 'Content-Type': 'application/json', Authorization: alice } }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => resolve({ status: response.statusCode!, contentType: response.headers['content-type'], body: text }));
+    });
+    outgoing.on('error', reject);
+    outgoing.write(body.slice(0, 100));
+    outgoing.end(body.slice(100));
+  });
+}
+
 function expectProblem(response: request.Response, status: number, type: string, instance: string) {
   expect(response.status).toBe(status);
   expect(response.headers['content-type']).toBe('application/problem+json');
@@ -247,9 +267,56 @@ describe('request bodies', () => {
   it('answers 413 to a body over the limit', async () => {
     const response = await post('/things').send({ ...valid, name: 'x'.repeat(3000) });
     expectProblem(response, 413, 'payload-too-large', '/things');
-    expect(response.body.detail).toMatch(/^The request body is \d+ bytes; the limit is 2048 bytes\.$/);
+    expect(response.body.detail).toMatch(/^The request body is [\d,]+ bytes; the limit is 2,048 bytes \(2 kB\)\. Send a smaller body\.$/);
     expect(response.body.limit).toBe(2048);
   });
+
+  it('answers 413 naming the limit to a chunked body over it (no declared length)', async () => {
+    const { status, contentType, body } = await chunkedPost('/things', `{"name":"${'x'.repeat(3000)}"}`);
+    expect(status).toBe(413);
+    expect(contentType).toBe('application/problem+json');
+    expect(JSON.parse(body).detail).toBe('The request body is larger than the limit of 2,048 bytes (2 kB). Send a smaller body.');
+  });
+
+  it('answers 431 as a problem document to headers over the server limit', async () => {
+    const server = app.getHttpServer();
+    if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const answer = await new Promise<{ status: number; type: string | undefined; body: string }>((resolve, reject) => {
+      const outgoing = httpRequest({ host: '127.0.0.1', port, path: '/things', headers: { 'X-Padding': 'a'.repeat(20_000) } }, (response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () => resolve({ status: response.statusCode!, type: response.headers['content-type'], body: text }));
+      });
+      outgoing.on('error', reject);
+      outgoing.end();
+    });
+    expect(answer.status).toBe(431);
+    expect(answer.type).toBe('application/problem+json');
+    expect(JSON.parse(answer.body)).toMatchObject({ status: 431, detail: expect.stringContaining('16 KB') });
+  });
+
+  it('refuses a body nested deeper than 32 levels before converting it, naming the limit', async () => {
+    const createdBefore = calls.create ?? 0;
+    const deep = JSON.stringify({ ...valid, name: 'x' }).replace('"x"', '['.repeat(500) + ']'.repeat(500));
+    const response = await post('/things').set('Content-Type', 'application/json').send(deep);
+    expectProblem(response, 400, 'json-too-deep', '/things');
+    expect(response.body.detail).toBe('The request body nests arrays and objects 501 levels deep; the limit is 32 levels.');
+    expect(calls.create ?? 0).toBe(createdBefore);
+  });
+
+  it.each(['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf'])(
+    'refuses the unknown field %s, at the top and nested',
+    async (name) => {
+      const body = JSON.stringify(valid).replace('{', `{"${name}":{"admin":true},`).replace('"contact":{', `"contact":{"${name}":1,`);
+      const response = await post('/things').set('Content-Type', 'application/json').send(body);
+      expectProblem(response, 400, 'invalid-request', '/things');
+      expect(response.body.errors).toEqual([
+        { field: name, messages: [`${name} is an unknown field: remove it`] },
+        { field: `contact.${name}`, messages: [`contact.${name} is an unknown field: remove it`] },
+      ]);
+    },
+  );
 
   it.each([
     ['text/plain', 'name=Thing'],

@@ -102,6 +102,8 @@ export function idempotencyKeyReused(): ProblemAnswer {
 function fromHttpException(error: HttpException, request: RequestFacts): ProblemAnswer {
   const status = error.getStatus();
   if (status >= 500) return unexpected(status);
+  // A problem thrown inside Express middleware (the body parser's verify hook) arrives wrapped by Nest.
+  if (error.cause instanceof ProblemException) return answer(error.cause.problem, error.cause.headers);
   const cause = error.cause as { type?: unknown; limit?: unknown; length?: unknown; message?: unknown } | undefined;
   // body-parser's errors, which Nest wraps with the original as `cause`.
   switch (cause?.type) {
@@ -117,7 +119,7 @@ function fromHttpException(error: HttpException, request: RequestFacts): Problem
         type: problemType('payload-too-large'),
         title: 'Request body too large',
         status: 413,
-        detail: `The request body is ${String(cause.length)} bytes; the limit is ${String(cause.limit)} bytes.`,
+        detail: tooLarge(cause.length, cause.limit),
         limit: cause.limit,
       });
     case 'charset.unsupported':
@@ -133,6 +135,15 @@ function fromHttpException(error: HttpException, request: RequestFacts): Problem
     return answer({ type: 'about:blank', title: 'Not Found', status, detail: `No route matches ${request.method} ${request.path}.` });
   }
   return answer({ type: 'about:blank', title: STATUS_CODES[status] ?? 'Error', status, detail: sentence(messageOf(error)) });
+}
+
+/** A chunked body has no declared length: the parser stops at the limit, so only the limit can be named. */
+function tooLarge(length: unknown, limit: unknown): string {
+  const bytes = (value: unknown) => `${Number(value).toLocaleString('en')} bytes`;
+  const limitInWords = `${bytes(limit)} (${Math.floor(Number(limit) / 1024)} kB)`;
+  return typeof length === 'number' && Number.isFinite(length)
+    ? `The request body is ${bytes(length)}; the limit is ${limitInWords}. Send a smaller body.`
+    : `The request body is larger than the limit of ${limitInWords}. Send a smaller body.`;
 }
 
 /** Nest's built-in exceptions keep their text in `message`, a string or (from pipes) a list. */

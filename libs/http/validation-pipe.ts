@@ -1,9 +1,11 @@
 import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { ProblemException, problemType, type FieldError } from './problem.js';
+import { unknownFieldMessage, unknownFields } from './unknown-fields.js';
 
 /**
  * Request bodies become their DTO class (`transform`), unknown fields are refused rather than silently dropped
- * (`forbidNonWhitelisted`: a misspelt optional field would otherwise vanish), and every invalid field is listed
+ * (`forbidNonWhitelisted`: a misspelt optional field would otherwise vanish; a body's are looked for before
+ * conversion too, as conversion loses some), and every invalid field is listed
  * in one 400 problem so a client can fix them all at once.
  */
 export function createValidationPipe(): ValidationPipe {
@@ -28,6 +30,8 @@ class DtoValidationPipe extends ValidationPipe {
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {
         throw validationProblem([{ field: '(body)', messages: [`the request body must be a JSON object, not ${describe(value)}`] }]);
       }
+      const unknown = unknownFields(value, metadata.metatype!);
+      if (unknown.length > 0) throw validationProblem(unknown);
     }
     return super.transform(value, metadata);
   }
@@ -75,7 +79,7 @@ function join(parent: string, property: string | undefined): string {
 
 /** class-validator phrases two cases in ways a client cannot act on; say what happened instead. */
 function message(constraint: string, text: string, field: string): string {
-  if (constraint === 'whitelistValidation') return `${field} is an unknown field: remove it`;
+  if (constraint === 'whitelistValidation') return unknownFieldMessage(field);
   if (constraint === 'unknownValue') return 'the request body must be a JSON object';
   // Nested messages repeat only the last segment ("email must be an email"); name the whole path.
   const last = field.replace(/^.*[.\]]/, '');

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
+import { IsSafeId } from '../../../libs/http/text-policy.js';
 import { IsISO8601, IsOptional, IsString, Matches } from 'class-validator';
 
 const ANCHOR = /^(u4ssc-anchor:)?\d{1,16}:[0-9a-fA-F]{16,64}$/;
@@ -45,6 +46,7 @@ export class ExportQueryDto {
   @ApiPropertyOptional({ description: 'Export this stream only', example: 'partner-FAO' })
   @IsOptional()
   @IsString()
+  @IsSafeId('a stream name such as partner-FAO', { max: 200 })
   stream?: string;
 
   @ApiPropertyOptional({ description: 'Events that occurred at or after this instant (ISO 8601)' })

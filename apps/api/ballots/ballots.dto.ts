@@ -8,15 +8,14 @@ import {
   IsNotEmpty,
   IsObject,
   IsOptional,
-  IsString,
   Matches,
-  MaxLength,
   Min,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { CHANNELS, CHOICES, SUBJECT_KINDS, type Channel, type Choice, type SubjectKind } from '../../../state-machines/ballot/ballot.events.js';
 import { THRESHOLDS, type Threshold } from '../../../state-machines/ballot/ballot.rules.js';
+import { IsName, IsSafeId, IsText } from '../../../libs/http/text-policy.js';
 import { PARTNER_ID_PATTERN } from '../partners/partners.dto.js';
 
 const oneOf = (name: string, values: readonly string[]) => ({ message: `${name} must be one of: ${values.join(', ')}` });
@@ -28,15 +27,12 @@ export class BallotSubjectDto {
 
   @ApiPropertyOptional({ example: 'workplan-2026', description: 'The subject in its own process (absent for free text)' })
   @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @IsSafeId('the subject’s reference in its own process, such as workplan-2026 or office:chair:p-okafor', { max: 200 })
   reference?: string;
 
   @ApiProperty({ example: 'U4SSC workplan 2026' })
-  @IsString()
   @IsNotEmpty()
-  @MaxLength(300)
+  @IsName(300)
   title: string;
 }
 
@@ -88,9 +84,8 @@ export class OpenBallotDto {
   subject: BallotSubjectDto;
 
   @ApiProperty({ example: 'Do the Partners agree to the U4SSC workplan 2026 as compiled by the Secretariat?' })
-  @IsString()
   @IsNotEmpty()
-  @MaxLength(2000)
+  @IsText(2000)
   question: string;
 
   @ApiPropertyOptional({ enum: CHANNELS, default: 'electronic', description: '`meeting`: a vote taken at an Annual Meeting' })
@@ -111,9 +106,8 @@ export class OpenBallotDto {
 
   @ApiPropertyOptional({ description: 'Why other rules were chosen (required with `rules`); recorded' })
   @ValidateIf((body: OpenBallotDto) => body.rules !== undefined || body.rulesReason !== undefined)
-  @IsString({ message: 'rulesReason must say why other rules than the default were chosen' })
   @IsNotEmpty({ message: 'rulesReason must say why other rules than the default were chosen' })
-  @MaxLength(1000)
+  @IsText(1000, { message: 'rulesReason must say why other rules than the default were chosen' })
   rulesReason?: string;
 }
 
@@ -130,9 +124,8 @@ export class CastVoteDto {
 
 export class ReasonDto {
   @ApiProperty({ example: 'The subject was settled at the Annual Meeting' })
-  @IsString()
   @IsNotEmpty()
-  @MaxLength(1000)
+  @IsText(1000)
   reason: string;
 }
 

@@ -1,21 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsISO8601, IsNotEmpty, IsOptional, Matches } from 'class-validator';
+import { IsName, IsSafeId, IsText } from '../../../libs/http/text-policy.js';
 import { PARTNER_ID_PATTERN } from '../partners/partners.dto.js';
 
-/** A person's id as tokens carry it (`sub`): no spaces, at most 128 characters. */
-export const PERSON_ID_PATTERN = /^[^\s]{1,128}$/;
 const BALLOT_ID_PATTERN = /^[A-Za-z0-9-]{1,64}$/;
-const personMessage = (field: string) => ({ message: `${field} must be a person id (the \`sub\` of their token): 1-128 characters, no spaces` });
+/** A person's id as tokens carry it (`sub`). */
+const IsPersonId = () => IsSafeId('a person id (the `sub` of their token)');
 
 export class NominateDto {
   @ApiProperty({ example: 'p-okafor', description: 'The candidate (their person id)' })
-  @Matches(PERSON_ID_PATTERN, personMessage('nomineeId'))
+  @IsPersonId()
   nomineeId: string;
 
   @ApiProperty({ example: 'Dr Ada Okafor' })
-  @IsString()
   @IsNotEmpty()
-  @MaxLength(200)
+  @IsName(200)
   nomineeName: string;
 
   @ApiPropertyOptional({ example: 'FAO', description: 'The nominating Partner: a representative’s own organisation by default; required when the Secretariat records a Partner’s nomination' })
@@ -25,8 +24,7 @@ export class NominateDto {
 
   @ApiPropertyOptional({ description: 'A statement or the reference of the nomination letter' })
   @IsOptional()
-  @IsString()
-  @MaxLength(2000)
+  @IsText(2000)
   statement?: string;
 }
 
@@ -39,25 +37,23 @@ export class AuthorityDto {
 
   @ApiPropertyOptional({ example: 'p-okafor', description: 'Thematic Group Leader: the Chair who appointed (the Secretariat names them; a Chair recording their own appointment may omit it)' })
   @IsOptional()
-  @Matches(PERSON_ID_PATTERN, personMessage('appointedBy'))
+  @IsPersonId()
   appointedBy?: string;
 
   @ApiPropertyOptional({ description: 'Thematic Group Leader: how the Secretariat was consulted (required when the Chair records it)' })
   @IsOptional()
-  @IsString()
-  @MaxLength(1000)
+  @IsText(1000)
   consultation?: string;
 }
 
 export class AppointDto extends AuthorityDto {
   @ApiProperty({ example: 'p-okafor' })
-  @Matches(PERSON_ID_PATTERN, personMessage('holderId'))
+  @IsPersonId()
   holderId: string;
 
   @ApiProperty({ example: 'Dr Ada Okafor' })
-  @IsString()
   @IsNotEmpty()
-  @MaxLength(200)
+  @IsName(200)
   holderName: string;
 
   @ApiPropertyOptional({ description: 'Appoint while the seat is held: the current term ends now, replaced' })
@@ -69,16 +65,14 @@ export class AppointDto extends AuthorityDto {
 export class RenewDto extends AuthorityDto {
   @ApiPropertyOptional({ description: 'IP Leader: why the same person again (ToR Annex I: expected to change at least biennially); recorded and flagged' })
   @IsOptional()
-  @IsString()
-  @MaxLength(2000)
+  @IsText(2000)
   justification?: string;
 }
 
 export class ResignDto {
   @ApiProperty({ example: 'Letter of resignation of 2027-03-01 to the Secretariat' })
-  @IsString()
   @IsNotEmpty()
-  @MaxLength(1000)
+  @IsText(1000)
   reason: string;
 }
 

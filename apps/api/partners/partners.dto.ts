@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsISO8601, IsNotEmpty, IsOptional, Matches } from 'class-validator';
+import { IsName, IsText } from '../../../libs/http/text-policy.js';
 import { ENTITY_TYPES, type EntityType } from '../../../state-machines/partner/partner.events.js';
 
 /** Short ids as the ToR writes them: ITU, UNECE, UN-Habitat, UNU-EGOV. */
@@ -12,9 +13,8 @@ export class RegisterPartnerDto {
   partnerId: string;
 
   @ApiProperty({ example: 'Food and Agriculture Organization of the United Nations' })
-  @IsString()
   @IsNotEmpty()
-  @MaxLength(300)
+  @IsName(300)
   name: string;
 
   @ApiProperty({ enum: ENTITY_TYPES, description: 'Only UN-system kinds are eligible (ToR ¶12)' })
@@ -22,9 +22,8 @@ export class RegisterPartnerDto {
   entityType: EntityType;
 
   @ApiProperty({ example: 'Letter of 2026-03-02 to the Secretariat', description: 'Where the intent to join is on record (ToR ¶12, ¶24)' })
-  @IsString()
   @IsNotEmpty()
-  @MaxLength(500)
+  @IsName(500)
   intentReference: string;
 
   @ApiPropertyOptional({ example: '2026-03-02', description: 'When the intent was expressed (ISO date)' })
@@ -35,9 +34,8 @@ export class RegisterPartnerDto {
 
 export class WithdrawPartnerDto {
   @ApiProperty({ example: 'The organisation informed the Secretariat of its withdrawal by letter of 2026-05-01' })
-  @IsString()
   @IsNotEmpty()
-  @MaxLength(1000)
+  @IsText(1000)
   reason: string;
 }
 

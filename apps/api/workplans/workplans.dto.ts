@@ -9,10 +9,10 @@ import {
   IsOptional,
   IsString,
   Matches,
-  MaxLength,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { IsName, IsSafeId, IsText } from '../../../libs/http/text-policy.js';
 import { CHANNELS, type Channel } from '../../../state-machines/ballot/ballot.events.js';
 import { CAPACITY_KINDS, REVIEW_DECISIONS, type CapacityKind, type ReviewDecision } from '../../../state-machines/workplan/workplan.events.js';
 
@@ -26,9 +26,8 @@ export class OpenWorkplanDto {
 
   @ApiPropertyOptional({ example: 'U4SSC workplan 2027' })
   @IsOptional()
-  @IsString()
   @IsNotEmpty()
-  @MaxLength(300)
+  @IsName(300)
   title?: string;
 
   @ApiProperty({ example: '2026-10-01T00:00:00Z', description: 'Inputs are accepted until this instant (ToR ¶10(a))' })
@@ -38,15 +37,13 @@ export class OpenWorkplanDto {
 
 export class SubmitInputDto {
   @ApiProperty({ example: 'KPI evaluations in ten more cities' })
-  @IsString()
   @IsNotEmpty()
-  @MaxLength(300)
+  @IsName(300)
   title: string;
 
   @ApiProperty({ description: 'The input itself; its SHA-256 is recorded' })
-  @IsString()
   @IsNotEmpty()
-  @MaxLength(100_000)
+  @IsText(100_000)
   text: string;
 
   @ApiPropertyOptional({ enum: CAPACITY_KINDS, description: 'Default: an office you hold (Leader, IP Leader) per the register, else your Partner' })
@@ -61,31 +58,26 @@ export class ReopenInputsDto {
   inputDeadline: string;
 
   @ApiProperty({ example: 'UNEP asked for one more week' })
-  @IsString()
   @IsNotEmpty()
-  @MaxLength(1000)
+  @IsText(1000)
   reason: string;
 }
 
 export class LeftOutDto {
   @ApiProperty()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(64)
+  @IsSafeId('an input id', { max: 64 })
   inputId: string;
 
   @ApiProperty({ example: 'Outside the U4SSC objectives (¶11)' })
-  @IsString()
   @IsNotEmpty()
-  @MaxLength(1000)
+  @IsText(1000)
   reason: string;
 }
 
 export class CompileDto {
   @ApiProperty({ description: 'The compiled document; its SHA-256 is recorded as the version’s content hash' })
-  @IsString()
   @IsNotEmpty()
-  @MaxLength(1_000_000)
+  @IsText(1_000_000)
   text: string;
 
   @ApiPropertyOptional({ type: [String], description: 'Inputs taken; default: every input not left out' })
@@ -93,6 +85,7 @@ export class CompileDto {
   @IsArray()
   @ArrayMaxSize(1000)
   @IsString({ each: true })
+  @IsSafeId('a list of input ids', { each: true, max: 64 })
   taken?: string[];
 
   @ApiPropertyOptional({ type: [LeftOutDto], description: 'Inputs left out, each with its reason' })
@@ -113,16 +106,14 @@ export class ReviewDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(200)
-  @IsString({ each: true })
-  @MaxLength(5000, { each: true })
+  @IsText(5000, { each: true })
   comments?: string[];
 }
 
 export class PresentDto {
   @ApiProperty({ example: 'U4SSC Annual Meeting 2026, Geneva (minutes ref. AM-2026)' })
-  @IsString()
   @IsNotEmpty()
-  @MaxLength(500)
+  @IsName(500)
   meeting: string;
 }
 
@@ -134,9 +125,8 @@ export class AgreementBallotDto {
 
   @ApiPropertyOptional({ description: 'Why the Partners decide electronically (required for electronic); recorded' })
   @IsOptional()
-  @IsString()
   @IsNotEmpty()
-  @MaxLength(1000)
+  @IsText(1000)
   channelReason?: string;
 
   @ApiPropertyOptional({ description: 'Link this existing ballot (subject kind workplan, reference workplan-<cycle>) instead of opening one' })
@@ -151,9 +141,8 @@ export class AgreementBallotDto {
 
   @ApiPropertyOptional({ description: 'The question put; default names the cycle, the version and its hash' })
   @IsOptional()
-  @IsString()
   @IsNotEmpty()
-  @MaxLength(2000)
+  @IsText(2000)
   question?: string;
 }
 
