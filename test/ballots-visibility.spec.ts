@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { BALLOT_RULE_TABLE } from '../libs/ballots/rule-table.js';
+import { ballotStream } from '../libs/ballots/ballot.process.js';
 import { ManualClock } from '../libs/kernel/clock.js';
 import { startApi, type ApiHarness } from './support/api-harness.js';
 import { ANNEX_II, bearer, inDays, openBallot, registerPartners, representativeOf } from './support/ballots.js';
@@ -84,6 +85,25 @@ describe('who sees the running tally of a ballot, by role, whatever its rules (T
     const list = (await request(api.server).get('/v1/ballots').set('Authorization', tokens[viewer]).expect(200)).body;
     expect(list.find((ballot: { ballotId: string }) => ballot.ballotId === id)).toEqual(seen);
   });
+
+  it.each(['open', 'withdrawn', 'closed'] as const)(
+    'the replay of a %s ballot’s events is for auditors while its votes are secret, whenever it is asked about',
+    async (state) => {
+      const stream = ballotStream(ballots.get(key(true, state))!);
+      for (const path of [`/v1/processes/${stream}`, `/v1/processes/${stream}/history`, `/v1/processes/${stream}/history?position=1`]) {
+        const secretariat = await request(api.server).get(path).set('Authorization', tokens.secretariat);
+        if (state === 'closed') {
+          expect(secretariat.status).toBe(200);
+        } else {
+          expect(secretariat.status).toBe(403);
+          expect(secretariat.headers['content-type']).toMatch(/application\/problem\+json/);
+          expect(secretariat.body.detail).toMatch(new RegExp(`stay secret while it is ${state}`));
+          expect(JSON.stringify(secretariat.body)).not.toMatch(/"choice"/);
+        }
+        await request(api.server).get(path).set('Authorization', tokens.auditor).expect(200);
+      }
+    },
+  );
 
   it('says in its note what the viewer sees: the Secretariat is told it never sees a running tally, whatever the rules', async () => {
     const seen = (await request(api.server).get(`/v1/ballots/${ballots.get(key(true, 'open'))}`).set('Authorization', tokens.secretariat).expect(200)).body;

@@ -55,6 +55,15 @@ const NOTES = {
  * representatives of Partners in the frozen electorate see the running counts only when the rules reveal them
  * (ToR ¶13, ¶13(b)); anyone else sees the turnout.
  */
+/**
+ * Whether this person may read every vote of a ballot whose state is `status` now: what the replay and export
+ * endpoints ask before handing over a ballot's raw events (the same rule as `visibilityFor`'s `full` level).
+ */
+export function seesEveryVote(status: string, viewer: Viewer): boolean {
+  if (!(SECRET_WHILE as readonly string[]).includes(status)) return true;
+  return viewer.roles.includes('auditor') && !viewer.roles.some((role) => MAY_CLOSE.includes(role));
+}
+
 export function visibilityFor(view: BallotView, viewer: Viewer): Visibility {
   const secret = SECRET_WHILE.includes(view.status);
   if (!secret) return { level: 'full', counts: true, note: NOTES.full };

@@ -1,10 +1,12 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { replayStream, UnknownProcessError, type HistoryEntry, type ProcessReplay, type StreamReplay } from '../../../libs/audit/index.js';
-import { Roles } from '../../../libs/auth/index.js';
+import { CurrentPrincipal, Roles, type Principal } from '../../../libs/auth/index.js';
+import { seesEveryVote } from '../../../libs/ballots/ballot-visibility.js';
 import type { EventStore } from '../../../libs/event-store/index.js';
 import { ProblemException, problemType, validationProblem } from '../../../libs/http/index.js';
 import { EVENT_STORE } from '../../../libs/kernel/tokens.js';
+import { ForbiddenCommandError } from '../../../libs/errors/index.js';
 import { IllegalHistoryError } from '../../../libs/process-runner/index.js';
 import { AsOfQueryDto } from './audit.dto.js';
 
@@ -25,8 +27,8 @@ export class ProcessesController {
 
   @Get(':stream')
   @ApiOperation({ summary: 'A process’s state, context and allowed next steps, now or `at` an instant or `position`' })
-  async state(@Param('stream') stream: string, @Query() query: AsOfQueryDto): Promise<ProcessReplay> {
-    return (await this.replay(stream, query)).replay;
+  async state(@Param('stream') stream: string, @Query() query: AsOfQueryDto, @CurrentPrincipal() principal: Principal): Promise<ProcessReplay> {
+    return (await this.replay(stream, query, principal)).replay;
   }
 
   @Get(':stream/history')
@@ -34,20 +36,34 @@ export class ProcessesController {
   async history(
     @Param('stream') stream: string,
     @Query() query: AsOfQueryDto,
+    @CurrentPrincipal() principal: Principal,
   ): Promise<{ stream: string; machine: ProcessReplay['machine']; state: string; events: HistoryEntry[] }> {
-    const { replay, history } = await this.replay(stream, query);
+    const { replay, history } = await this.replay(stream, query, principal);
     return { stream, machine: replay.machine, state: replay.state, events: history };
   }
 
-  private async replay(stream: string, query: AsOfQueryDto): Promise<StreamReplay> {
+  private async replay(stream: string, query: AsOfQueryDto, principal: Principal): Promise<StreamReplay> {
     if (query.at !== undefined && query.position !== undefined) {
       throw validationProblem([{ field: 'position', messages: ['give at or position, not both'] }]);
     }
     try {
-      return await replayStream(this.store, stream, {
+      const asOf = {
         ...(query.at !== undefined && { at: new Date(query.at) }),
         ...(query.position !== undefined && { position: Number(query.position) }),
-      });
+      };
+      const found = await replayStream(this.store, stream, asOf);
+      if (found.replay.machine.id === 'ballot') {
+        // The votes are secret as the ballot stands now, whatever instant is asked for.
+        const now = asOf.at || asOf.position !== undefined ? await replayStream(this.store, stream) : found;
+        if (!seesEveryVote(now.replay.state, principal)) {
+          throw new ForbiddenCommandError(
+            `the votes of ballot stream "${stream}" stay secret while it is ${now.replay.state} (ToR ¶13(b)): the Secretariat, ` +
+              'who may close a ballot early, sees who has voted through GET /v1/ballots/{id}, not how; its history opens once the ballot is closed',
+            { stream, clauses: ['¶13(b)'] },
+          );
+        }
+      }
+      return found;
     } catch (error) {
       if (error instanceof UnknownProcessError || error instanceof IllegalHistoryError) {
         throw new ProblemException({
