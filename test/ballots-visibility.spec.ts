@@ -97,13 +97,25 @@ describe('who sees the running tally of a ballot, by role, whatever its rules (T
         } else {
           expect(secretariat.status).toBe(403);
           expect(secretariat.headers['content-type']).toMatch(/application\/problem\+json/);
-          expect(secretariat.body.detail).toMatch(new RegExp(`stay secret while it is ${state}`));
+          expect(secretariat.body.detail).toContain(`${stream} (${state})`);
+          expect(secretariat.body.detail).toMatch(/stay secret until the close/);
           expect(JSON.stringify(secretariat.body)).not.toMatch(/"choice"/);
         }
         await request(api.server).get(path).set('Authorization', tokens.auditor).expect(200);
       }
     },
   );
+
+  it('exports for the Secretariat only what holds no secret vote: the whole log and an open ballot are refused, a closed one given', async () => {
+    const whole = await request(api.server).get('/v1/audit/export').set('Authorization', tokens.secretariat).expect(403);
+    expect(whole.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(whole.body.detail).toContain(`${ballotStream(ballots.get(key(true, 'open'))!)} (open)`);
+    const open = ballotStream(ballots.get(key(false, 'open'))!);
+    await request(api.server).get('/v1/audit/export').query({ stream: open }).set('Authorization', tokens.secretariat).expect(403);
+    const closed = ballotStream(ballots.get(key(false, 'closed'))!);
+    await request(api.server).get('/v1/audit/export').query({ stream: closed }).set('Authorization', tokens.secretariat).expect(200);
+    await request(api.server).get('/v1/audit/export').set('Authorization', tokens.auditor).expect(200);
+  });
 
   it('says in its note what the viewer sees: the Secretariat is told it never sees a running tally, whatever the rules', async () => {
     const seen = (await request(api.server).get(`/v1/ballots/${ballots.get(key(true, 'open'))}`).set('Authorization', tokens.secretariat).expect(200)).body;

@@ -2,13 +2,14 @@ import { Controller, Get, Inject, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Readable } from 'node:stream';
 import { bundleLines, completeHead, engineVersion, scopeOf, verifyStore, type AuditReport } from '../../../libs/audit/index.js';
-import { Roles } from '../../../libs/auth/index.js';
+import { CurrentPrincipal, Roles, type Principal } from '../../../libs/auth/index.js';
 import { parseAnchor } from '../../../libs/envelope/index.js';
 import type { EventStore } from '../../../libs/event-store/index.js';
 import type { Clock } from '../../../libs/kernel/clock.js';
 import { CLOCK, EVENT_STORE, SIGNING_KEY } from '../../../libs/kernel/tokens.js';
 import type { SigningKey } from '../../../libs/signing/index.js';
 import { ExportQueryDto, VerifyQueryDto } from './audit.dto.js';
+import { refuseSecretBallots } from './secret-ballots.js';
 
 /** The auditors' proofs: the whole log verified, and taken away as a bundle to check offline. */
 @ApiTags('audit')
@@ -38,7 +39,8 @@ export class AuditController {
     summary:
       'The log (or one `stream`, or a `from`/`to` time range) as a bundle: JSON Lines, the manifest first; `u4ssc verify --bundle` checks it offline',
   })
-  async export(@Query() query: ExportQueryDto): Promise<StreamableFile> {
+  async export(@Query() query: ExportQueryDto, @CurrentPrincipal() principal: Principal): Promise<StreamableFile> {
+    await refuseSecretBallots(this.store, principal, query.stream !== undefined ? [query.stream] : undefined);
     const selection = {
       ...(query.stream !== undefined && { stream: query.stream }),
       ...(query.from !== undefined && { from: new Date(query.from) }),

@@ -2,13 +2,12 @@ import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { replayStream, UnknownProcessError, type HistoryEntry, type ProcessReplay, type StreamReplay } from '../../../libs/audit/index.js';
 import { CurrentPrincipal, Roles, type Principal } from '../../../libs/auth/index.js';
-import { seesEveryVote } from '../../../libs/ballots/ballot-visibility.js';
 import type { EventStore } from '../../../libs/event-store/index.js';
 import { ProblemException, problemType, validationProblem } from '../../../libs/http/index.js';
 import { EVENT_STORE } from '../../../libs/kernel/tokens.js';
-import { ForbiddenCommandError } from '../../../libs/errors/index.js';
 import { IllegalHistoryError } from '../../../libs/process-runner/index.js';
 import { AsOfQueryDto } from './audit.dto.js';
+import { refuseSecretBallots } from './secret-ballots.js';
 
 /**
  * Point-in-time replay of any process (docs/architecture.md §1, item 2): its state, context and next steps, and its
@@ -51,18 +50,9 @@ export class ProcessesController {
         ...(query.at !== undefined && { at: new Date(query.at) }),
         ...(query.position !== undefined && { position: Number(query.position) }),
       };
+      // The votes are secret as the ballot stands now, whatever instant is asked for.
+      await refuseSecretBallots(this.store, principal, [stream]);
       const found = await replayStream(this.store, stream, asOf);
-      if (found.replay.machine.id === 'ballot') {
-        // The votes are secret as the ballot stands now, whatever instant is asked for.
-        const now = asOf.at || asOf.position !== undefined ? await replayStream(this.store, stream) : found;
-        if (!seesEveryVote(now.replay.state, principal)) {
-          throw new ForbiddenCommandError(
-            `the votes of ballot stream "${stream}" stay secret while it is ${now.replay.state} (ToR ¶13(b)): the Secretariat, ` +
-              'who may close a ballot early, sees who has voted through GET /v1/ballots/{id}, not how; its history opens once the ballot is closed',
-            { stream, clauses: ['¶13(b)'] },
-          );
-        }
-      }
       return found;
     } catch (error) {
       if (error instanceof UnknownProcessError || error instanceof IllegalHistoryError) {
