@@ -7,6 +7,7 @@ import { ProblemException, problemType, validationProblem } from '../../../libs/
 import { EVENT_STORE } from '../../../libs/kernel/tokens.js';
 import { IllegalHistoryError } from '../../../libs/process-runner/index.js';
 import { AsOfQueryDto } from './audit.dto.js';
+import { parseInstant } from '../../../libs/kernel/instant.js';
 
 /**
  * Point-in-time replay of any process (docs/architecture.md §1, item 2): its state, context and next steps, and its
@@ -45,7 +46,7 @@ export class ProcessesController {
     }
     try {
       return await replayStream(this.store, stream, {
-        ...(query.at !== undefined && { at: new Date(query.at) }),
+        ...(query.at !== undefined && { at: parseInstant(query.at) }),
         ...(query.position !== undefined && { position: Number(query.position) }),
       });
     } catch (error) {
