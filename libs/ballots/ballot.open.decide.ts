@@ -61,7 +61,8 @@ function openingData(command: OpenBallot, { now, electorate, table, bounds = DEF
   const lead = {
     minMs: bounds.ballotMinLeadSeconds * 1000,
     maxMs: bounds.ballotMaxLeadDays * 86_400_000,
-    settings: 'U4SSC_BALLOT_MIN_LEAD_SECONDS, U4SSC_BALLOT_MAX_LEAD_DAYS',
+    minSetting: 'U4SSC_BALLOT_MIN_LEAD_SECONDS',
+    maxSetting: 'U4SSC_BALLOT_MAX_LEAD_DAYS',
   };
   requireLead(closesAt, { at: now, name: 'the opening instant' }, lead, 'closesAt', 'Partners need time to vote electronically (ToR ¶13(b))', ['¶13(b)']);
   if (electorate.length === 0) {

@@ -26,32 +26,37 @@ export function commandDay(value: unknown, field: string): string {
 }
 
 export interface Lead {
-  /** The least time from `from` to the deadline, in ms (exclusive of 0: the deadline must be after `from`). */
+  /** The least time from `from` to the deadline, in ms; whatever it is, the deadline must be after `from`. */
   minMs: number;
   maxMs: number;
-  /** The setting that fixes the bounds, named in the refusal so an operator knows where to change them. */
-  settings: string;
+  /** The settings that fix each bound, named in a refusal so an operator knows where to change them. */
+  minSetting?: string;
+  maxSetting: string;
 }
 
 /**
- * A deadline no nearer than `lead.minMs` and no further than `lead.maxMs` from `from.at` (called `from.name`), or an InvalidCommandError naming
- * the field, the bounds and `why` the deadline matters.
+ * A deadline after `from.at` (called `from.name`), no nearer than `lead.minMs` and no further than `lead.maxMs`, or an
+ * InvalidCommandError naming the field, the bound and `why` the deadline matters.
  */
 export function requireLead(deadline: Date, from: { at: Date; name: string }, lead: Lead, field: string, why: string, clauses: string[]): void {
   const ms = deadline.getTime() - from.at.getTime();
   const since = `${from.name} ${from.at.toISOString()}`;
-  if (ms > 0 && ms >= lead.minMs && ms <= lead.maxMs) return;
-  const near = ms < lead.minMs || ms <= 0;
-  const problem = near
-    ? ms <= 0
+  const problem =
+    ms <= 0
       ? `is not after ${since}`
-      : `is only ${duration(ms)} after ${since}; the least is ${duration(lead.minMs)}`
-    : `is ${duration(ms)} after ${since}; the most is ${duration(lead.maxMs)}`;
-  throw new InvalidCommandError(`${field} ${deadline.toISOString()} ${problem} (${lead.settings}): ${why}`, { clauses, field });
+      : ms < lead.minMs
+      ? `is only ${duration(ms)} after ${since}; the least is ${duration(lead.minMs)}${lead.minSetting ? ` (${lead.minSetting})` : ''}`
+      : ms > lead.maxMs
+      ? `is ${duration(ms)} after ${since}; the most is ${duration(lead.maxMs)} (${lead.maxSetting})`
+      : undefined;
+  if (problem) throw new InvalidCommandError(`${field} ${deadline.toISOString()} ${problem}: ${why}`, { clauses, field });
 }
 
+const UNITS: [number, string][] = [[86_400_000, 'day'], [3_600_000, 'hour'], [60_000, 'minute'], [1000, 'second']];
+
+/** "1 hour", "90 minutes", "367 days": the largest unit that counts it whole or at least twice. */
 function duration(ms: number): string {
-  const [count, unit] = ms >= 2 * 86_400_000 ? [ms / 86_400_000, 'day'] : ms >= 2 * 3_600_000 ? [ms / 3_600_000, 'hour'] : ms >= 120_000 ? [ms / 60_000, 'minute'] : [ms / 1000, 'second'];
-  const rounded = Math.floor(count * 10) / 10;
-  return `${rounded} ${unit}${rounded === 1 ? '' : 's'}`;
+  const [size, unit] = UNITS.find(([size]) => ms >= size && (ms % size === 0 || ms >= 2 * size)) ?? UNITS[UNITS.length - 1]!;
+  const count = Math.floor((ms / size) * 10) / 10;
+  return `${count} ${unit}${count === 1 ? '' : 's'}`;
 }

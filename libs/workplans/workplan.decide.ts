@@ -10,7 +10,7 @@ import { contentHash, contextOf, notNow, requireCycle, requireSecretariat } from
 /** The input deadline a command sets: after `at`, within U4SSC_WORKPLAN_MAX_LEAD_DAYS. */
 function inputDeadline(text: string, at: Date, bounds: DeadlineBounds): Date {
   const deadline = commandInstant(text, 'inputDeadline');
-  const lead = { minMs: 1, maxMs: bounds.workplanMaxLeadDays * 86_400_000, settings: 'U4SSC_WORKPLAN_MAX_LEAD_DAYS' };
+  const lead = { minMs: 0, maxMs: bounds.workplanMaxLeadDays * 86_400_000, maxSetting: 'U4SSC_WORKPLAN_MAX_LEAD_DAYS' };
   requireLead(deadline, { at, name: 'now' }, lead, 'inputDeadline', 'contributors need time to send inputs (ToR ¶10(a))', ['¶10(a)']);
   return deadline;
 }
