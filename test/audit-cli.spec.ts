@@ -98,7 +98,7 @@ describe('u4ssc replay, anchor, verify, export and rebuild --check (SQLite file)
     expect(checked.status).toBe(0);
     expect(checked.stdout).toMatch(/not checked: ledger: not from this bundle/);
     const range = join(dir.path, 'range.jsonl');
-    expect(runCli(['export', '--from', '2000-01-01', '--to', '2100-01-01', '--out', range], env).stdout).toMatch(/18 events in 18 streams \(scope range\)/);
+    expect(runCli(['export', '--from', '2000-01-01T00:00:00Z', '--to', '2100-01-01T00:00:00Z', '--out', range], env).stdout).toMatch(/18 events in 18 streams \(scope range\)/);
     expect(runCli(['verify', '--bundle', range], env).status).toBe(0);
     expect(runCli(['export', '--from', 'soon', '--out', range], env).status).toBe(2);
     expect(runCli(['export'], env).status).toBe(2);

@@ -120,7 +120,8 @@ describe('a real short deadline with the real clock and the polling scheduler', 
   });
 
   it('closes a ballot a few seconds after it opened, with nobody acting', async () => {
-    api = await startApi({ dir: dir.path, ballotPollMs: 100 });
+    // A deadline seconds away: allowed by the setting, as an operator could for a vote taken in a meeting.
+    api = await startApi({ dir: dir.path, ballotPollMs: 100, env: { U4SSC_BALLOT_MIN_LEAD_SECONDS: '1' } });
     const secretariat = await bearer(api, 'sec-1', ['secretariat']);
     await registerPartners(api, secretariat, THREE);
     const id = await openBallot(api, secretariat, { closesAt: new Date(Date.now() + 2000).toISOString() });

@@ -112,7 +112,7 @@ describe('refused requests append nothing', () => {
     }));
 
   it('an intent dated in the future → 422', () =>
-    expectRefused(() => post({ ...valid, intentExpressedOn: '2999-01-01' }), 422));
+    expectRefused(() => post({ ...valid, intentExpressedOn: '2199-01-01' }), 422));
 
   it('withdrawing a Partner that is not registered → 404', () =>
     expectRefused(

@@ -1,6 +1,6 @@
 import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import { authProviders } from '../../libs/auth/index.js';
-import type { AppConfig } from '../../libs/config/index.js';
+import { deadlineBounds, type AppConfig } from '../../libs/config/index.js';
 import { EngineModule, type Stores } from '../../libs/engine/index.js';
 import { httpProviders } from '../../libs/http/index.js';
 import type { Clock } from '../../libs/kernel/clock.js';
@@ -41,6 +41,7 @@ export class AppModule {
           stores: options.stores,
           projections: PROJECTIONS,
           clock: options.clock,
+          deadlines: deadlineBounds(options.config),
           onProjectorError: (error) => logger.error(error instanceof Error ? error.stack : String(error)),
         }),
         PartnersModule,

@@ -35,11 +35,3 @@ export function oneOf(value: string, values: readonly string[], flag: string): s
   if (!values.includes(value)) throw new UsageError(`${flag} must be one of: ${values.join(', ')}`);
   return value;
 }
-
-/** An ISO 8601 instant from a flag, or undefined when the flag is absent. */
-export function instant(value: unknown, flag: string): Date | undefined {
-  if (value === undefined) return undefined;
-  const at = new Date(String(value));
-  if (Number.isNaN(at.getTime())) throw new UsageError(`${flag} ${String(value)} is not an ISO 8601 date or date-time`);
-  return at;
-}

@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { Module, type INestApplicationContext } from '@nestjs/common';
-import { loadConfig, type AppConfig } from '../../libs/config/index.js';
+import { deadlineBounds, loadConfig, type AppConfig } from '../../libs/config/index.js';
 import { EngineModule, openStores, type Stores } from '../../libs/engine/index.js';
 import { PartnersModule } from '../../libs/partners/index.js';
 import { BallotsModule } from '../../libs/ballots/index.js';
@@ -22,7 +22,7 @@ export async function openEngine(): Promise<OpenedEngine> {
   const config = loadConfig();
   const stores = await openStores(config);
   @Module({
-    imports: [EngineModule.forRoot({ stores, projections: PROJECTIONS, background: false }), PartnersModule, BallotsModule, WorkplansModule, OfficesModule],
+    imports: [EngineModule.forRoot({ stores, projections: PROJECTIONS, background: false, deadlines: deadlineBounds(config) }), PartnersModule, BallotsModule, WorkplansModule, OfficesModule],
   })
   class CliModule {}
   const app = await NestFactory.createApplicationContext(CliModule, { logger: ['error', 'warn'] });

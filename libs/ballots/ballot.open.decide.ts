@@ -1,6 +1,7 @@
 import type { Actor, StoredEvent } from '../envelope/index.js';
 import { InvalidCommandError } from '../errors/index.js';
-import { cite, type Decision, type ProcessState } from '../process-runner/index.js';
+import { DEFAULT_DEADLINE_BOUNDS, type DeadlineBounds } from '../config/app-config.js';
+import { cite, commandInstant, requireLead, type Decision, type ProcessState } from '../process-runner/index.js';
 import type { BallotDraftedData, BallotOpenedData, BallotSubject, Channel } from '../../state-machines/ballot/ballot.events.js';
 import { ruleSetProblems, type RuleSet } from '../../state-machines/ballot/ballot.rules.js';
 import { requireSecretariat } from './ballot.decide-support.js';
@@ -25,6 +26,8 @@ export interface OpeningFacts {
   /** Each member's `PartnerRegistered` in force at `now` (its stream's head), cited as the ground of its vote. */
   registrations?: Readonly<Record<string, StoredEvent>>;
   table: RuleTable;
+  /** How near and how far the deadline may be; default DEFAULT_DEADLINE_BOUNDS. */
+  bounds?: DeadlineBounds;
 }
 
 /**
@@ -53,14 +56,15 @@ export function decideOpenBallot(command: OpenBallot, actor: Actor, facts: Openi
   };
 }
 
-function openingData(command: OpenBallot, { now, electorate, table }: OpeningFacts): BallotOpenedData {
-  const closesAt = new Date(command.closesAt);
-  if (!(closesAt.getTime() > now.getTime())) {
-    throw new InvalidCommandError(
-      `closesAt ${command.closesAt} is not after the opening instant ${now.toISOString()}: Partners need time to vote electronically (ToR ¶13(b))`,
-      { clauses: ['¶13(b)'], field: 'closesAt' },
-    );
-  }
+function openingData(command: OpenBallot, { now, electorate, table, bounds = DEFAULT_DEADLINE_BOUNDS }: OpeningFacts): BallotOpenedData {
+  const closesAt = commandInstant(command.closesAt, 'closesAt');
+  const lead = {
+    minMs: bounds.ballotMinLeadSeconds * 1000,
+    maxMs: bounds.ballotMaxLeadDays * 86_400_000,
+    minSetting: 'U4SSC_BALLOT_MIN_LEAD_SECONDS',
+    maxSetting: 'U4SSC_BALLOT_MAX_LEAD_DAYS',
+  };
+  requireLead(closesAt, { at: now, name: 'the opening instant' }, lead, 'closesAt', 'Partners need time to vote electronically (ToR ¶13(b))', ['¶13(b)']);
   if (electorate.length === 0) {
     throw new InvalidCommandError(
       `no Partner is registered at ${now.toISOString()}: a ballot of the Partners Board needs its members, the Partners (ToR ¶13)`,

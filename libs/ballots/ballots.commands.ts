@@ -1,6 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { DeadlineBounds } from '../config/app-config.js';
 import { ProcessCommands } from '../engine/process-commands.service.js';
+import { DEADLINE_BOUNDS } from '../kernel/tokens.js';
 import { partnerRegisterAt } from '../partners/partner-facts.js';
 import { decidedAt, type CommandContext, type CommandOutcome } from '../process-runner/index.js';
 import { decideClose, decideWithdraw, type CloseBallot, type WithdrawBallot } from './ballot.close.decide.js';
@@ -41,6 +43,7 @@ export class OpenBallotHandler implements ICommandHandler<OpenBallotCommand> {
   constructor(
     private readonly processes: ProcessCommands,
     @Inject(RULE_TABLE) private readonly table: RuleTable,
+    @Inject(DEADLINE_BOUNDS) private readonly bounds: DeadlineBounds,
   ) {}
 
   /**
@@ -54,7 +57,7 @@ export class OpenBallotHandler implements ICommandHandler<OpenBallotCommand> {
     const decide = decidedAt(async (now) => {
       const members = await partnerRegisterAt(this.processes, now);
       const registrations = Object.fromEntries(members.map((member) => [member.partnerId, member.registered!]));
-      const facts = { now, electorate: members.map((member) => member.partnerId), registrations, table: this.table };
+      const facts = { now, electorate: members.map((member) => member.partnerId), registrations, table: this.table, bounds: this.bounds };
       return decideOpenBallot({ ...input, ballotId }, context.actor, facts);
     });
     return this.processes.run(ballotProcess, ballotStream(ballotId), context, decide);

@@ -46,6 +46,30 @@ export interface AppConfig {
   devSignIn?: boolean;
   /** The web interface's sign-in with an external OpenID Connect provider (authorization code + PKCE). */
   oidc?: OidcSettings;
+  /** How near and how far the deadlines the engine records may be; each one unset takes DEFAULT_DEADLINE_BOUNDS'. */
+  deadlines?: Partial<DeadlineBounds>;
+}
+
+/** How near and how far ahead of the instant it is recorded a deadline may fall (README, Configuration). */
+export interface DeadlineBounds {
+  /** A ballot's `closesAt` at least this long after it opens (U4SSC_BALLOT_MIN_LEAD_SECONDS). */
+  ballotMinLeadSeconds: number;
+  /** A ballot's `closesAt` at most this long after it opens (U4SSC_BALLOT_MAX_LEAD_DAYS). */
+  ballotMaxLeadDays: number;
+  /** A workplan's `inputDeadline` after now and at most this long ahead (U4SSC_WORKPLAN_MAX_LEAD_DAYS). */
+  workplanMaxLeadDays: number;
+}
+
+/**
+ * An hour: the least in which Partners can be told of a ballot and vote (ToR ¶13(b)); a vote at a meeting is
+ * closed by the Secretariat or when all have voted, before its deadline. A year for a ballot, two for a workplan
+ * cycle's inputs: anything further is a mistyped year, not a plan.
+ */
+export const DEFAULT_DEADLINE_BOUNDS: DeadlineBounds = Object.freeze({ ballotMinLeadSeconds: 3600, ballotMaxLeadDays: 366, workplanMaxLeadDays: 731 });
+
+/** The bounds in force: the configured ones, the defaults for the rest. */
+export function deadlineBounds(config: Pick<AppConfig, 'deadlines'>): DeadlineBounds {
+  return { ...DEFAULT_DEADLINE_BOUNDS, ...config.deadlines };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError } from './config-error.js';
+import { DEFAULT_DEADLINE_BOUNDS, deadlineBounds } from './app-config.js';
 import { loadConfig } from './load-config.js';
 import { SigningKey } from '../signing/index.js';
 
@@ -131,6 +132,21 @@ describe('loadConfig', () => {
       expect(error.problems.map((p) => p.variable)).toEqual(['U4SSC_SNAPSHOT_EVERY']);
       expect(error.message).toContain(`U4SSC_SNAPSHOT_EVERY=${JSON.stringify(bad)} is not a number of events`);
     }
+  });
+
+  it('reads the deadline bounds: each one whole and within its range, the minimum below the maximum; unset ones take the defaults', () => {
+    expect(loadConfig({}).deadlines).toBeUndefined();
+    expect(deadlineBounds(loadConfig({}))).toEqual(DEFAULT_DEADLINE_BOUNDS);
+    const config = loadConfig({ U4SSC_BALLOT_MIN_LEAD_SECONDS: '1', U4SSC_WORKPLAN_MAX_LEAD_DAYS: '30' });
+    expect(deadlineBounds(config)).toEqual({ ballotMinLeadSeconds: 1, ballotMaxLeadDays: DEFAULT_DEADLINE_BOUNDS.ballotMaxLeadDays, workplanMaxLeadDays: 30 });
+    for (const [variable, bad] of [['U4SSC_BALLOT_MIN_LEAD_SECONDS', '0'], ['U4SSC_BALLOT_MIN_LEAD_SECONDS', '1h'], ['U4SSC_BALLOT_MAX_LEAD_DAYS', '3651'], ['U4SSC_WORKPLAN_MAX_LEAD_DAYS', '-1']] as const) {
+      const error = problemsOf({ [variable]: bad });
+      expect(error.problems.map((p) => p.variable)).toEqual([variable]);
+      expect(error.message).toContain(`${variable}=${JSON.stringify(bad)} is not a number of`);
+    }
+    const crossed = problemsOf({ U4SSC_BALLOT_MIN_LEAD_SECONDS: '172800', U4SSC_BALLOT_MAX_LEAD_DAYS: '2' });
+    expect(crossed.problems.map((p) => p.variable)).toEqual(['U4SSC_BALLOT_MIN_LEAD_SECONDS']);
+    expect(crossed.message).toContain('no deadline could be set');
   });
 
   it('reads the SQLite busy timeout: whole milliseconds within bounds', () => {

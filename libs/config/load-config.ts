@@ -1,4 +1,4 @@
-import { STORE_KINDS, type AppConfig, type OidcSettings, type StoreKind } from './app-config.js';
+import { DEFAULT_DEADLINE_BOUNDS, deadlineBounds, STORE_KINDS, type AppConfig, type DeadlineBounds, type OidcSettings, type StoreKind } from './app-config.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { createPrivateKey } from 'node:crypto';
 
@@ -9,6 +9,12 @@ export const DEFAULT_OIDC_SCOPE = 'openid profile';
 /** Bounds of U4SSC_SQLITE_BUSY_TIMEOUT_MS: below, writers give up before a normal append commits; above, a caller
  * would wait a minute per attempt. */
 export const SQLITE_BUSY_TIMEOUT_BOUNDS = { min: 10, max: 60_000 } as const;
+/** What each deadline bound may be set to: down to a second for tests, up to ten years. */
+const DEADLINE_VARIABLES = [
+  { variable: 'U4SSC_BALLOT_MIN_LEAD_SECONDS', key: 'ballotMinLeadSeconds', unit: 'seconds', min: 1, max: 30 * 86_400 },
+  { variable: 'U4SSC_BALLOT_MAX_LEAD_DAYS', key: 'ballotMaxLeadDays', unit: 'days', min: 1, max: 3650 },
+  { variable: 'U4SSC_WORKPLAN_MAX_LEAD_DAYS', key: 'workplanMaxLeadDays', unit: 'days', min: 1, max: 3650 },
+] as const;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -104,6 +110,19 @@ export function loadConfig(env: Env = process.env, options: { readOnly?: boolean
     }
   }
 
+  const deadlines: Partial<DeadlineBounds> = {};
+  for (const { variable, key, unit, min, max } of DEADLINE_VARIABLES) {
+    const value = read(variable);
+    if (value === undefined) continue;
+    const parsed = /^\d{1,9}$/.test(value) ? Number(value) : NaN;
+    if (parsed >= min && parsed <= max) deadlines[key] = parsed;
+    else problem(variable, `${variable}=${show(value)} is not a number of ${unit}; use a whole number from ${min} to ${max} (default ${DEFAULT_DEADLINE_BOUNDS[key]})`);
+  }
+  const bounds = deadlineBounds({ deadlines });
+  if (bounds.ballotMinLeadSeconds >= bounds.ballotMaxLeadDays * 86_400) {
+    problem('U4SSC_BALLOT_MIN_LEAD_SECONDS', `U4SSC_BALLOT_MIN_LEAD_SECONDS (${bounds.ballotMinLeadSeconds}) is not less than U4SSC_BALLOT_MAX_LEAD_DAYS (${bounds.ballotMaxLeadDays} days): no deadline could be set`);
+  }
+
   const tokenSecret = read('U4SSC_TOKEN_SECRET');
   if (tokenSecret !== undefined && tokenSecret.length < MIN_TOKEN_SECRET_LENGTH) {
     // The value itself stays out of the message: error messages end up in logs, and even a weak secret is one.
@@ -159,6 +178,7 @@ export function loadConfig(env: Env = process.env, options: { readOnly?: boolean
     ...((jwtAudience ?? oidc?.resource) !== undefined && { jwtAudience: jwtAudience ?? oidc?.resource }),
     ...(devSignIn && { devSignIn }),
     ...(oidc !== undefined && { oidc }),
+    ...(Object.keys(deadlines).length > 0 && { deadlines }),
   };
 }
 

@@ -11,13 +11,14 @@ import {
 import { CqrsModule } from '@nestjs/cqrs';
 import type { Clock } from '../kernel/clock.js';
 import { systemClock } from '../kernel/clock.js';
-import { CLOCK, EVENT_STORE, READ_MODEL_STORE, SIGNING_KEY } from '../kernel/tokens.js';
+import { CLOCK, DEADLINE_BOUNDS, EVENT_STORE, READ_MODEL_STORE, SIGNING_KEY } from '../kernel/tokens.js';
 import { Projector, type Projection } from '../projections/index.js';
 import { closeStores, type Stores } from './open-stores.js';
 import { LOG_INTEGRITY, ProcessCommands, RUNNER_SNAPSHOTS } from './process-commands.service.js';
 import { LogIntegrity, StateCache, type RunnerSnapshots } from '../process-runner/index.js';
 import { SigningKey } from '../signing/index.js';
 import { LeaderTasks } from './leader-tasks.js';
+import { DEFAULT_DEADLINE_BOUNDS, type DeadlineBounds } from '../config/app-config.js';
 
 export interface EngineOptions {
   stores: Stores;
@@ -35,6 +36,8 @@ export interface EngineOptions {
    * process alone: its snapshots serve only it, and after a restart they are folded past and written again.
    */
   signingKey?: SigningKey;
+  /** How near and how far deadlines may fall; default DEFAULT_DEADLINE_BOUNDS. */
+  deadlines?: DeadlineBounds;
 }
 
 const ENGINE_OPTIONS = Symbol('ENGINE_OPTIONS');
@@ -87,6 +90,7 @@ export class EngineModule {
         { provide: SIGNING_KEY, useValue: options.stores.signingKey ?? null },
         { provide: READ_MODEL_STORE, useValue: options.stores.readModels },
         { provide: CLOCK, useValue: options.clock ?? systemClock },
+        { provide: DEADLINE_BOUNDS, useValue: options.deadlines ?? DEFAULT_DEADLINE_BOUNDS },
         {
           provide: Projector,
           useFactory: () =>
@@ -106,7 +110,7 @@ export class EngineModule {
         LeaderTasks,
         EngineLifecycle,
       ],
-      exports: [EVENT_STORE, SIGNING_KEY, READ_MODEL_STORE, CLOCK, Projector, ProcessCommands, LeaderTasks, CqrsModule],
+      exports: [EVENT_STORE, SIGNING_KEY, READ_MODEL_STORE, CLOCK, DEADLINE_BOUNDS, Projector, ProcessCommands, LeaderTasks, CqrsModule],
     };
   }
 }

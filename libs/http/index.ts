@@ -8,3 +8,4 @@ export * from './problem-details.filter.js';
 export * from './problem-for.js';
 export * from './problem.js';
 export * from './validation-pipe.js';
+export * from './instant.decorator.js';

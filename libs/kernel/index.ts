@@ -3,3 +3,4 @@ export * from './ids.js';
 export * from './recent-map.js';
 export * from './tokens.js';
 export * from './tor.js';
+export * from './instant.js';

@@ -5,3 +5,5 @@ export const SIGNING_KEY = Symbol('SIGNING_KEY');
 export const READ_MODEL_STORE = Symbol('READ_MODEL_STORE');
 export const CLOCK = Symbol('CLOCK');
 export const APP_CONFIG = Symbol('APP_CONFIG');
+/** The DeadlineBounds in force (libs/config): how near and how far a recorded deadline may fall. */
+export const DEADLINE_BOUNDS = Symbol('DEADLINE_BOUNDS');

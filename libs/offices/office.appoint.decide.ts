@@ -1,6 +1,6 @@
 import type { Actor } from '../envelope/index.js';
 import { InvalidCommandError } from '../errors/index.js';
-import type { Decision, ProcessState } from '../process-runner/index.js';
+import { commandDay, commandInstant, type Decision, type ProcessState } from '../process-runner/index.js';
 import type { HolderAppointedData, ImportedGrounds, TermDates, TermEndedData, TermRenewedData } from '../../state-machines/office/office.events.js';
 import { lastTerm } from '../../state-machines/office/office.machine.js';
 import { appointedByPartnersBoard, type Office } from '../../state-machines/office/office.seat.js';
@@ -27,7 +27,7 @@ export interface ImportHolder {
   seat: string;
   holderId: string;
   holderName: string;
-  /** When the current term began (ISO 8601); it ends two years later (¶28) and must not have ended yet. */
+  /** When the current term began (an RFC 3339 date-time, libs/kernel/instant.ts); it ends two years later (¶28) and must not have ended yet. */
   termStart: string;
   /** Where the appointing decision is on record: minutes, letter, decision number. */
   reference: string;
@@ -142,8 +142,7 @@ export function decideImport(command: ImportHolder, actor: Actor, facts: { now: 
     requireSecretariat(actor, 'record the office holders serving at go-live', ['¶28']);
     const seat = requireSeat(command.seat);
     const context = contextOf(state);
-    const start = new Date(command.termStart);
-    if (Number.isNaN(start.getTime())) throw new InvalidCommandError(`termStart ${command.termStart} is not an ISO 8601 date or date-time`, { field: 'termStart' });
+    const start = commandInstant(command.termStart, 'termStart');
     const term = termFrom(context.terms.length + 1, start.toISOString(), facts.noticeDays);
     if (start.getTime() > at.getTime()) {
       throw new InvalidCommandError(`termStart ${term.start} is in the future: only terms already begun are imported; record a new appointment instead`, { field: 'termStart' });
@@ -155,9 +154,7 @@ export function decideImport(command: ImportHolder, actor: Actor, facts: { now: 
       });
     }
     if (!command.reference.trim()) throw new InvalidCommandError('name the decision that appointed the holder (reference): minutes, letter or decision number', { field: 'reference' });
-    if (command.decidedOn !== undefined && Number.isNaN(Date.parse(command.decidedOn))) {
-      throw new InvalidCommandError(`decidedOn ${command.decidedOn} is not an ISO 8601 date`, { field: 'decidedOn' });
-    }
+    if (command.decidedOn !== undefined) commandDay(command.decidedOn, 'decidedOn');
     if (context.holder) throw notNow(`${context.holder.personId} already holds this seat: an import records the holder of a seat with nobody on record`, state);
     const grounds: ImportedGrounds = {
       kind: 'imported',

@@ -233,7 +233,7 @@ describe('office decide steps (through the runner, on a memory store)', () => {
 
   describe('bootstrap import', () => {
     const importing = (over: object = {}, actor: Actor = SECRETARIAT) =>
-      decideImport({ seat: 'vice-chair-1', holderId: 'p-v', holderName: 'Ms V', termStart: '2025-06-01', reference: 'Annual Meeting 2025, minutes §4', decidedOn: '2025-05-30', ...over }, actor, { now: seats.now, noticeDays: NOTICE });
+      decideImport({ seat: 'vice-chair-1', holderId: 'p-v', holderName: 'Ms V', termStart: '2025-06-01T00:00:00Z', reference: 'Annual Meeting 2025, minutes §4', decidedOn: '2025-05-30', ...over }, actor, { now: seats.now, noticeDays: NOTICE });
 
     it('records a holder still serving, with the decision, the events marked imported', async () => {
       const outcome = await seats.run('vice-chair-1', SECRETARIAT, importing(), { imported: true });
@@ -248,8 +248,8 @@ describe('office decide steps (through the runner, on a memory store)', () => {
 
     it('refuses: not the Secretariat (403), a term already over or not begun, no reference (422), a seat held (409)', async () => {
       await refused('vice-chair-1', rep('ITU'), importing({}, rep('ITU')), ForbiddenCommandError, /only the Secretariat may record the office holders serving at go-live/);
-      await refused('vice-chair-1', SECRETARIAT, importing({ termStart: '2023-06-01' }), InvalidCommandError, /ended on 2025-06-01.*still serving at go-live/);
-      await refused('vice-chair-1', SECRETARIAT, importing({ termStart: '2026-06-01' }), InvalidCommandError, /in the future/);
+      await refused('vice-chair-1', SECRETARIAT, importing({ termStart: '2023-06-01T00:00:00Z' }), InvalidCommandError, /ended on 2025-06-01.*still serving at go-live/);
+      await refused('vice-chair-1', SECRETARIAT, importing({ termStart: '2026-06-01T00:00:00Z' }), InvalidCommandError, /in the future/);
       await refused('vice-chair-1', SECRETARIAT, importing({ reference: ' ' }), InvalidCommandError, /name the decision/);
       await seats.run('vice-chair-1', SECRETARIAT, importing());
       await refused('vice-chair-1', SECRETARIAT, importing({ holderId: 'p-w' }), CommandRejectedError, /p-v already holds this seat/);

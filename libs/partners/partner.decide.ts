@@ -1,6 +1,6 @@
 import type { Actor } from '../envelope/index.js';
 import { ForbiddenCommandError, InvalidCommandError } from '../errors/index.js';
-import type { Decision, ProcessState } from '../process-runner/index.js';
+import { commandDay, type Decision, type ProcessState } from '../process-runner/index.js';
 import {
   isUnSystemEntity,
   type EntityType,
@@ -40,7 +40,7 @@ export function decideRegister(command: RegisterPartner, actor: Actor, now: Date
         { clauses: ['¶12', '¶21'], field: 'entityType' },
       );
     }
-    if (command.intentExpressedOn && command.intentExpressedOn.slice(0, 10) > now.toISOString().slice(0, 10)) {
+    if (command.intentExpressedOn !== undefined && commandDay(command.intentExpressedOn, 'intentExpressedOn') > now.toISOString().slice(0, 10)) {
       throw new InvalidCommandError(
         `intentExpressedOn ${command.intentExpressedOn} is in the future: a Partner is registered upon an intent already expressed (ToR ¶12)`,
         { clauses: ['¶12'], field: 'intentExpressedOn' },

@@ -7,3 +7,4 @@ export * from './resume.js';
 export * from './state-cache.js';
 export * from './run-command.js';
 export * from './stream-facts.js';
+export * from './command-instant.js';

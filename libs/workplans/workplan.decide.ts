@@ -1,10 +1,19 @@
 import type { Actor, StoredEvent } from '../envelope/index.js';
 import { ForbiddenCommandError, InvalidCommandError } from '../errors/index.js';
 import type { OfficeHolding } from '../offices/office-authority.js';
-import { cite, type Decision, type ProcessState } from '../process-runner/index.js';
+import { DEFAULT_DEADLINE_BOUNDS, type DeadlineBounds } from '../config/app-config.js';
+import { cite, commandInstant, requireLead, type Decision, type ProcessState } from '../process-runner/index.js';
 import type { CapacityKind, InputCapacity, LeftOutInput, Reviewer, ReviewDecision } from '../../state-machines/workplan/workplan.events.js';
 import { nextRound } from '../../state-machines/workplan/workplan.machine.js';
 import { contentHash, contextOf, notNow, requireCycle, requireSecretariat } from './workplan.decide-support.js';
+
+/** The input deadline a command sets: after `at`, within U4SSC_WORKPLAN_MAX_LEAD_DAYS. */
+function inputDeadline(text: string, at: Date, bounds: DeadlineBounds): Date {
+  const deadline = commandInstant(text, 'inputDeadline');
+  const lead = { minMs: 0, maxMs: bounds.workplanMaxLeadDays * 86_400_000, maxSetting: 'U4SSC_WORKPLAN_MAX_LEAD_DAYS' };
+  requireLead(deadline, { at, name: 'now' }, lead, 'inputDeadline', 'contributors need time to send inputs (ToR ¶10(a))', ['¶10(a)']);
+  return deadline;
+}
 
 export interface OpenCycle {
   cycle: string;
@@ -13,17 +22,11 @@ export interface OpenCycle {
 }
 
 /** `at`: the instant the events will carry (from the runner), so the checks and the machine's guards agree. */
-export function decideOpen(command: OpenCycle, actor: Actor, now: Date) {
+export function decideOpen(command: OpenCycle, actor: Actor, now: Date, bounds: DeadlineBounds = DEFAULT_DEADLINE_BOUNDS) {
   return (state: ProcessState, at: Date = now): Decision[] => {
     requireSecretariat(actor, 'open a workplan cycle: it compiles the workplan');
     if (state.value !== 'none') throw notNow(`workplan cycle "${command.cycle}" is already open`, state, ['¶10(a)']);
-    const deadline = new Date(command.inputDeadline);
-    if (!(deadline.getTime() > at.getTime())) {
-      throw new InvalidCommandError(`inputDeadline ${command.inputDeadline} is not after now (${at.toISOString()}): contributors need time to send inputs (ToR ¶10(a))`, {
-        clauses: ['¶10(a)'],
-        field: 'inputDeadline',
-      });
-    }
+    const deadline = inputDeadline(command.inputDeadline, at, bounds);
     const title = command.title?.trim() || `U4SSC workplan ${command.cycle}`;
     return [{ type: 'WorkplanOpened', data: { cycle: command.cycle, title, inputDeadline: deadline.toISOString() } }];
   };
@@ -111,17 +114,14 @@ export interface ReopenInputs {
   reason: string;
 }
 
-export function decideReopen(command: ReopenInputs, actor: Actor, now: Date) {
+export function decideReopen(command: ReopenInputs, actor: Actor, now: Date, bounds: DeadlineBounds = DEFAULT_DEADLINE_BOUNDS) {
   return (state: ProcessState, at: Date = now): Decision[] => {
     requireSecretariat(actor, 'reopen the workplan inputs');
     requireCycle(state);
     if (!['collectingInputs', 'changesRequested', 'notAgreed'].includes(state.value)) {
       throw notNow('inputs are reopened while collecting, after the Management Team asked for changes, or after the Partners did not agree', state, ['¶10(a)']);
     }
-    const deadline = new Date(command.inputDeadline);
-    if (!(deadline.getTime() > at.getTime())) {
-      throw new InvalidCommandError(`inputDeadline ${command.inputDeadline} is not after now (${at.toISOString()}) (ToR ¶10(a))`, { clauses: ['¶10(a)'], field: 'inputDeadline' });
-    }
+    const deadline = inputDeadline(command.inputDeadline, at, bounds);
     return [{ type: 'WorkplanInputsReopened', data: { cycle: command.cycle, inputDeadline: deadline.toISOString(), reason: command.reason.trim() } }];
   };
 }

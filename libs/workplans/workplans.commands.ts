@@ -3,10 +3,12 @@ import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nest
 import { ballotFacts, type BallotFacts } from '../ballots/ballot-facts.js';
 import { OpenBallotCommand } from '../ballots/ballots.commands.js';
 import { ballotProcess, ballotStream, newBallotId } from '../ballots/ballot.process.js';
+import type { DeadlineBounds } from '../config/app-config.js';
 import { ProcessCommands } from '../engine/process-commands.service.js';
 import type { Actor } from '../envelope/index.js';
 import { NotFoundError } from '../errors/index.js';
 import { derivedId } from '../kernel/ids.js';
+import { DEADLINE_BOUNDS } from '../kernel/tokens.js';
 import { OfficeAuthority } from '../offices/office-authority.js';
 import { partnerFactAt } from '../partners/partner-facts.js';
 import { decidedAt, type CommandContext, type CommandOutcome, type StreamFacts } from '../process-runner/index.js';
@@ -71,9 +73,12 @@ const DOC_ID = /^[A-Za-z0-9-]{1,64}$/;
 
 @CommandHandler(OpenWorkplanCommand)
 export class OpenWorkplanHandler implements ICommandHandler<OpenWorkplanCommand> {
-  constructor(private readonly processes: ProcessCommands) {}
+  constructor(
+    private readonly processes: ProcessCommands,
+    @Inject(DEADLINE_BOUNDS) private readonly bounds: DeadlineBounds,
+  ) {}
   execute({ input, context }: OpenWorkplanCommand): Promise<CommandOutcome> {
-    return this.processes.run(workplanProcess, workplanStream(input.cycle), context, decidedAt((now) => decideOpen(input, context.actor, now)));
+    return this.processes.run(workplanProcess, workplanStream(input.cycle), context, decidedAt((now) => decideOpen(input, context.actor, now, this.bounds)));
   }
 }
 
@@ -102,9 +107,12 @@ export async function contributorFacts(facts: StreamFacts, authority: OfficeAuth
 
 @CommandHandler(ReopenWorkplanInputsCommand)
 export class ReopenWorkplanInputsHandler implements ICommandHandler<ReopenWorkplanInputsCommand> {
-  constructor(private readonly processes: ProcessCommands) {}
+  constructor(
+    private readonly processes: ProcessCommands,
+    @Inject(DEADLINE_BOUNDS) private readonly bounds: DeadlineBounds,
+  ) {}
   execute({ input, context }: ReopenWorkplanInputsCommand): Promise<CommandOutcome> {
-    return this.processes.run(workplanProcess, workplanStream(input.cycle), context, decidedAt((now) => decideReopen(input, context.actor, now)));
+    return this.processes.run(workplanProcess, workplanStream(input.cycle), context, decidedAt((now) => decideReopen(input, context.actor, now, this.bounds)));
   }
 }
 

@@ -164,7 +164,7 @@ describe('web: the auditors’ pages', () => {
 
     const refused = await page.goto('/audit/processes/workplan-2027?at=last-tuesday');
     expect(refused!.status()).toBe(400);
-    expect(await page.locator('#as-of-any-error').textContent()).toContain('at must be an ISO 8601 date or date-time');
+    expect(await page.locator('#as-of-any-error').textContent()).toContain('at "last-tuesday" is not an RFC 3339 date-time');
     expect((await shown(page)).state).toBe('agreed');
     const missing = await page.goto('/audit/processes/workplan-1999');
     expect(missing!.status()).toBe(404);

@@ -34,7 +34,8 @@ describe('web: the Secretariat’s dashboard and command forms (issue #9)', () =
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'u4ssc-web-secretariat-'));
-    api = await startApi({ dir, devSignIn: true, ballotPollMs: 200 });
+    // Ballots here close seconds after they open, to be seen closing: the least lead is set down to a second.
+    api = await startApi({ dir, devSignIn: true, ballotPollMs: 200, env: { U4SSC_BALLOT_MIN_LEAD_SECONDS: '1' } });
     base = await api.listen();
     secretariat = await bearer(api, 'sec-setup', ['secretariat']);
     await registerPartners(api, secretariat, PARTNERS);

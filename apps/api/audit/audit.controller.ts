@@ -10,6 +10,7 @@ import { CLOCK, EVENT_STORE, SIGNING_KEY } from '../../../libs/kernel/tokens.js'
 import type { SigningKey } from '../../../libs/signing/index.js';
 import { ExportQueryDto, VerifyQueryDto } from './audit.dto.js';
 import { refuseSecretBallots } from './secret-ballots.js';
+import { parseInstant } from '../../../libs/kernel/instant.js';
 
 /** The auditors' proofs: the whole log verified, and taken away as a bundle to check offline. */
 @ApiTags('audit')
@@ -43,8 +44,8 @@ export class AuditController {
     await refuseSecretBallots(this.store, principal, query.stream !== undefined ? [query.stream] : undefined);
     const selection = {
       ...(query.stream !== undefined && { stream: query.stream }),
-      ...(query.from !== undefined && { from: new Date(query.from) }),
-      ...(query.to !== undefined && { to: new Date(query.to) }),
+      ...(query.from !== undefined && { from: parseInstant(query.from) }),
+      ...(query.to !== undefined && { to: parseInstant(query.to) }),
     };
     const now = this.clock.now();
     const name = `u4ssc-${scopeOf(selection)}-${now.toISOString().replace(/[:.]/g, '-')}.jsonl`;

@@ -1,15 +1,16 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
+import { IsOptional, IsString, Matches } from 'class-validator';
 import { IsSafeId } from '../../../libs/http/text-policy.js';
-import { IsISO8601, IsOptional, IsString, Matches } from 'class-validator';
+import { IsInstant } from '../../../libs/http/instant.decorator.js';
 
 const ANCHOR = /^(u4ssc-anchor:)?\d{1,16}:[0-9a-fA-F]{16,64}$/;
 const TRUST_KEY = /^([0-9a-fA-F]{64}|ed25519:[0-9a-fA-F]{16})$/;
 
 export class AsOfQueryDto {
-  @ApiPropertyOptional({ description: 'The state as it stood at this instant (ISO 8601)', example: '2026-06-30T00:00:00Z' })
+  @ApiPropertyOptional({ description: 'The state as it stood at this instant (RFC 3339 date-time with Z or an offset)', example: '2026-06-30T00:00:00Z' })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'at must be an ISO 8601 date or date-time' })
+  @IsInstant()
   at?: string;
 
   @ApiPropertyOptional({ description: 'The state once the log had reached this global position', example: '42' })
@@ -49,13 +50,13 @@ export class ExportQueryDto {
   @IsSafeId('a stream name such as partner-FAO', { max: 200 })
   stream?: string;
 
-  @ApiPropertyOptional({ description: 'Events that occurred at or after this instant (ISO 8601)' })
+  @ApiPropertyOptional({ description: 'Events that occurred at or after this instant (RFC 3339 date-time with Z or an offset)' })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 date or date-time' })
+  @IsInstant()
   from?: string;
 
-  @ApiPropertyOptional({ description: 'Events that occurred at or before this instant (ISO 8601)' })
+  @ApiPropertyOptional({ description: 'Events that occurred at or before this instant (RFC 3339 date-time with Z or an offset)' })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 date or date-time' })
+  @IsInstant()
   to?: string;
 }

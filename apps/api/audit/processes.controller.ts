@@ -8,6 +8,7 @@ import { EVENT_STORE } from '../../../libs/kernel/tokens.js';
 import { IllegalHistoryError } from '../../../libs/process-runner/index.js';
 import { AsOfQueryDto } from './audit.dto.js';
 import { refuseSecretBallots } from './secret-ballots.js';
+import { parseInstant } from '../../../libs/kernel/instant.js';
 
 /**
  * Point-in-time replay of any process (docs/architecture.md §1, item 2): its state, context and next steps, and its
@@ -47,7 +48,7 @@ export class ProcessesController {
     }
     try {
       const asOf = {
-        ...(query.at !== undefined && { at: new Date(query.at) }),
+        ...(query.at !== undefined && { at: parseInstant(query.at) }),
         ...(query.position !== undefined && { position: Number(query.position) }),
       };
       // The votes are secret as the ballot stands now, whatever instant is asked for.

@@ -4,7 +4,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsISO8601,
   IsNotEmpty,
   IsObject,
   IsOptional,
@@ -13,6 +12,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { IsInstant } from '../../../libs/http/instant.decorator.js';
 import { CHANNELS, CHOICES, SUBJECT_KINDS, type Channel, type Choice, type SubjectKind } from '../../../state-machines/ballot/ballot.events.js';
 import { THRESHOLDS, type Threshold } from '../../../state-machines/ballot/ballot.rules.js';
 import { IsName, IsSafeId, IsText } from '../../../libs/http/text-policy.js';
@@ -93,8 +93,8 @@ export class OpenBallotDto {
   @IsIn(CHANNELS as unknown as string[], oneOf('channel', CHANNELS))
   channel?: Channel;
 
-  @ApiProperty({ example: '2026-07-01T12:00:00Z', description: 'The deadline (ISO 8601 date-time, after now)' })
-  @IsISO8601({ strict: true }, { message: 'closesAt must be an ISO 8601 date-time, e.g. 2026-07-01T12:00:00Z' })
+  @ApiProperty({ example: '2026-07-01T12:00:00Z', description: 'The deadline (RFC 3339 date-time with Z or an offset; within the configured bounds after now)' })
+  @IsInstant()
   closesAt: string;
 
   @ApiPropertyOptional({ type: RuleSetDto, description: 'Other rules than the rule table’s default for the subject kind' })

@@ -23,6 +23,7 @@ import type { CommandOutcome } from '../../../libs/process-runner/index.js';
 import { actorOf } from '../actor.js';
 import { commandAnswer, type CommandAnswer } from '../command-answer.js';
 import { AppointDto, EndDto, ExpiriesQueryDto, NominateDto, RegisterQueryDto, RenewDto, ResignDto, SeatQueryDto } from './offices.dto.js';
+import { parseInstant } from '../../../libs/kernel/instant.js';
 
 type Answer = CommandAnswer<SeatView | undefined>;
 
@@ -43,7 +44,7 @@ export class OfficesController {
   @Get()
   @ApiOperation({ summary: 'Who holds which office now, or at `at` (as recorded then, or as known now with basis=latest)' })
   list(@Query() query: RegisterQueryDto): Promise<RegisterAnswer> {
-    return this.queries.execute(new ListOfficesQuery(query.at ? new Date(query.at) : undefined, query.basis));
+    return this.queries.execute(new ListOfficesQuery(query.at ? parseInstant(query.at) : undefined, query.basis));
   }
 
   @Get('expiries')
@@ -56,7 +57,7 @@ export class OfficesController {
   @ApiOperation({ summary: 'One seat: every term (start, end, grounding decision), renewal and nomination; `at`: as recorded then' })
   async get(@Param('office') office: string, @Query() query: SeatQueryDto): Promise<SeatView> {
     const seat = requireSeatName(office);
-    const view = await this.queries.execute(new GetOfficeQuery(seat, query.at ? new Date(query.at) : undefined));
+    const view = await this.queries.execute(new GetOfficeQuery(seat, query.at ? parseInstant(query.at) : undefined));
     if (!view) throw new NotFoundError(`no event is recorded for seat "${seat}"${query.at ? ` by ${query.at}` : ''}`, { seat });
     return view;
   }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsISO8601, IsNotEmpty, IsOptional, Matches } from 'class-validator';
+import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { IsName, IsSafeId, IsText } from '../../../libs/http/text-policy.js';
+import { IsInstant } from '../../../libs/http/instant.decorator.js';
 import { PARTNER_ID_PATTERN } from '../partners/partners.dto.js';
 
 const BALLOT_ID_PATTERN = /^[A-Za-z0-9-]{1,64}$/;
@@ -83,9 +84,9 @@ export class EndDto {
 }
 
 export class RegisterQueryDto {
-  @ApiPropertyOptional({ example: '2027-06-30T00:00:00Z', description: 'The instant to answer for (ISO 8601); default now' })
+  @ApiPropertyOptional({ example: '2027-06-30T00:00:00Z', description: 'The instant to answer for (RFC 3339 date-time with Z or an offset); default now' })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'at must be an ISO 8601 date or date-time' })
+  @IsInstant()
   at?: string;
 
   @ApiPropertyOptional({
@@ -98,9 +99,9 @@ export class RegisterQueryDto {
 }
 
 export class SeatQueryDto {
-  @ApiPropertyOptional({ description: 'The seat as recorded up to this instant (ISO 8601); default everything' })
+  @ApiPropertyOptional({ description: 'The seat as recorded up to this instant (RFC 3339 date-time with Z or an offset); default everything' })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'at must be an ISO 8601 date or date-time' })
+  @IsInstant()
   at?: string;
 }
 

@@ -17,6 +17,7 @@ import {
 import { actorOf } from '../actor.js';
 import { commandAnswer, type CommandAnswer } from '../command-answer.js';
 import { ListPartnersQueryDto, PARTNER_ID_PATTERN, RegisterPartnerDto, WithdrawPartnerDto } from './partners.dto.js';
+import { parseInstant } from '../../../libs/kernel/instant.js';
 
 /** What a register or withdraw command answers as `resource` (declared before the class: its decorators read it). */
 const RESOURCE_IS_SUMMARY =
@@ -80,7 +81,7 @@ export class PartnersController {
   })
   list(@Query() query: ListPartnersQueryDto): Promise<PartnerView[] | PartnerAtView[]> {
     return this.queries.execute(
-      new ListPartnersQuery(query.at ? new Date(query.at) : undefined, query.includeWithdrawn ?? false),
+      new ListPartnersQuery(query.at ? parseInstant(query.at) : undefined, query.includeWithdrawn ?? false),
     );
   }
 

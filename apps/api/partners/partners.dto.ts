@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsISO8601, IsNotEmpty, IsOptional, Matches } from 'class-validator';
+import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { IsName, IsText } from '../../../libs/http/text-policy.js';
+import { IsInstant, IsDay } from '../../../libs/http/instant.decorator.js';
 import { ENTITY_TYPES, type EntityType } from '../../../state-machines/partner/partner.events.js';
 
 /** Short ids as the ToR writes them: ITU, UNECE, UN-Habitat, UNU-EGOV. */
@@ -26,9 +27,9 @@ export class RegisterPartnerDto {
   @IsName(500)
   intentReference: string;
 
-  @ApiPropertyOptional({ example: '2026-03-02', description: 'When the intent was expressed (ISO date)' })
+  @ApiPropertyOptional({ example: '2026-03-02', description: 'When the intent was expressed (YYYY-MM-DD)' })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'intentExpressedOn must be an ISO 8601 date, e.g. 2026-03-02' })
+  @IsDay()
   intentExpressedOn?: string;
 }
 
@@ -40,9 +41,9 @@ export class WithdrawPartnerDto {
 }
 
 export class ListPartnersQueryDto {
-  @ApiPropertyOptional({ description: 'Who were Partners at this instant (ISO 8601)', example: '2026-06-30T00:00:00Z' })
+  @ApiPropertyOptional({ description: 'Who were Partners at this instant (RFC 3339 date-time with Z or an offset)', example: '2026-06-30T00:00:00Z' })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'at must be an ISO 8601 date or date-time' })
+  @IsInstant()
   at?: string;
 
   @ApiPropertyOptional({ description: 'Include withdrawn organisations (without `at`)' })

@@ -23,6 +23,7 @@ import {
 import { actorOf } from '../actor.js';
 import { commandAnswer, type CommandAnswer } from '../command-answer.js';
 import { AgreementBallotDto, CompileDto, OpenWorkplanDto, PresentDto, ReopenInputsDto, ReviewDto, SubmitInputDto, WorkplanAtDto } from './workplans.dto.js';
+import { parseInstant } from '../../../libs/kernel/instant.js';
 
 type Answer = CommandAnswer<WorkplanResponse | undefined>;
 
@@ -57,7 +58,7 @@ export class WorkplansController {
   @Get()
   @ApiOperation({ summary: 'Every cycle with its state, inputs, rounds, reviews and ballots, now or as recorded `at`; the commands allowed to the caller' })
   async list(@Query() query: WorkplanAtDto, @CurrentPrincipal() principal: Principal): Promise<WorkplanResponse[]> {
-    const at = query.at ? new Date(query.at) : undefined;
+    const at = query.at ? parseInstant(query.at) : undefined;
     const views = await this.queries.execute(new ListWorkplansQuery(at));
     return Promise.all(views.map((view) => this.callers.present(view, principal, at ?? this.processes.now())));
   }
@@ -65,7 +66,7 @@ export class WorkplansController {
   @Get(':cycle')
   @ApiOperation({ summary: 'One cycle, now or as recorded `at` an instant; `allowed`: what the caller may do next' })
   async get(@Param('cycle') cycle: string, @Query() query: WorkplanAtDto, @CurrentPrincipal() principal: Principal): Promise<WorkplanResponse> {
-    const at = query.at ? new Date(query.at) : undefined;
+    const at = query.at ? parseInstant(query.at) : undefined;
     const found = CYCLE_PATTERN.test(cycle) ? await this.callers.get(cycle, principal, this.processes.now(), at) : undefined;
     if (!found) throw new NotFoundError(`no workplan cycle "${cycle}" is on record${at ? ` at ${at.toISOString()}` : ''}`, { cycle });
     return found;

@@ -4,7 +4,6 @@ import {
   ArrayMaxSize,
   IsArray,
   IsIn,
-  IsISO8601,
   IsNotEmpty,
   IsOptional,
   IsString,
@@ -13,11 +12,11 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsName, IsSafeId, IsText } from '../../../libs/http/text-policy.js';
+import { IsInstant } from '../../../libs/http/instant.decorator.js';
 import { CHANNELS, type Channel } from '../../../state-machines/ballot/ballot.events.js';
 import { CAPACITY_KINDS, REVIEW_DECISIONS, type CapacityKind, type ReviewDecision } from '../../../state-machines/workplan/workplan.events.js';
 
 const oneOf = (name: string, values: readonly string[]) => ({ message: `${name} must be one of: ${values.join(', ')}` });
-const iso = (name: string) => ({ message: `${name} must be an ISO 8601 date-time, e.g. 2027-03-01T12:00:00Z` });
 
 export class OpenWorkplanDto {
   @ApiProperty({ example: '2027', description: 'The cycle: a year (2027) or a span (2027-2028); the stream is workplan-<cycle>' })
@@ -31,7 +30,7 @@ export class OpenWorkplanDto {
   title?: string;
 
   @ApiProperty({ example: '2026-10-01T00:00:00Z', description: 'Inputs are accepted until this instant (ToR ¶10(a))' })
-  @IsISO8601({ strict: true }, iso('inputDeadline'))
+  @IsInstant()
   inputDeadline: string;
 }
 
@@ -54,7 +53,7 @@ export class SubmitInputDto {
 
 export class ReopenInputsDto {
   @ApiProperty({ example: '2026-10-15T00:00:00Z', description: 'The new input deadline' })
-  @IsISO8601({ strict: true }, iso('inputDeadline'))
+  @IsInstant()
   inputDeadline: string;
 
   @ApiProperty({ example: 'UNEP asked for one more week' })
@@ -136,7 +135,7 @@ export class AgreementBallotDto {
 
   @ApiPropertyOptional({ example: '2026-11-20T17:00:00Z', description: 'The new ballot’s deadline (required unless ballotId)' })
   @ValidateIf((body: AgreementBallotDto) => body.ballotId === undefined)
-  @IsISO8601({ strict: true }, iso('closesAt'))
+  @IsInstant()
   closesAt?: string;
 
   @ApiPropertyOptional({ description: 'The question put; default names the cycle, the version and its hash' })
@@ -147,8 +146,8 @@ export class AgreementBallotDto {
 }
 
 export class WorkplanAtDto {
-  @ApiPropertyOptional({ description: 'The cycle as recorded at this instant (ISO 8601)', example: '2026-10-01T00:00:00Z' })
+  @ApiPropertyOptional({ description: 'The cycle as recorded at this instant (RFC 3339 date-time with Z or an offset)', example: '2026-10-01T00:00:00Z' })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'at must be an ISO 8601 date or date-time' })
+  @IsInstant()
   at?: string;
 }

@@ -6,6 +6,7 @@ import { loadConfig } from '../../../libs/config/index.js';
 import { closeStores, openStores } from '../../../libs/engine/index.js';
 import { parse } from '../parse.js';
 import { UsageError } from '../usage-error.js';
+import { instantOption } from '../instant-option.js';
 
 /** Writes the log, one stream or a time range as a bundle (libs/audit/bundle/manifest.ts) for offline checking. */
 export async function exportCommand(args: string[]): Promise<number> {
@@ -16,8 +17,8 @@ export async function exportCommand(args: string[]): Promise<number> {
     to: { type: 'string' },
   });
   if (!values.out) throw new UsageError('--out <file> is required: where to write the bundle (.jsonl)');
-  const from = instant('--from', values.from);
-  const to = instant('--to', values.to);
+  const from = instantOption(values.from, '--from');
+  const to = instantOption(values.to, '--to');
   if (from && to && from > to) throw new UsageError('--from is after --to');
 
   const stores = await openStores(loadConfig(process.env, { readOnly: true }), { readOnly: true });
@@ -43,11 +44,4 @@ export async function exportCommand(args: string[]): Promise<number> {
   } finally {
     await closeStores(stores);
   }
-}
-
-function instant(flag: string, value: string | undefined): Date | undefined {
-  if (value === undefined) return undefined;
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw new UsageError(`${flag} ${value} is not an ISO 8601 date or date-time`);
-  return date;
 }

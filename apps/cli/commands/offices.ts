@@ -18,7 +18,8 @@ import type { CommandContext, CommandOutcome } from '../../../libs/process-runne
 import { Projector } from '../../../libs/projections/index.js';
 import { openEngine } from '../open-engine.js';
 import { derivedId } from '../../../libs/kernel/ids.js';
-import { ACTING, contextOf, instant, required, type Values } from '../acting.js';
+import { ACTING, contextOf, required, type Values } from '../acting.js';
+import { instantOption } from '../instant-option.js';
 import { parse } from '../parse.js';
 import { UsageError } from '../usage-error.js';
 import { expiryLines, registerLines, seatLines } from './office-text.js';
@@ -183,7 +184,7 @@ async function importHolders(args: string[]): Promise<number> {
 
 async function list(args: string[]): Promise<number> {
   const { values } = parse(args, { at: { type: 'string' }, basis: { type: 'string' }, json: { type: 'boolean', default: false } });
-  const at = instant(values.at, '--at');
+  const at = instantOption(values.at, '--at');
   if (values.basis !== undefined && values.basis !== 'recorded' && values.basis !== 'latest') throw new UsageError('--basis must be recorded or latest');
   const { app } = await openEngine();
   try {
@@ -200,7 +201,7 @@ async function list(args: string[]): Promise<number> {
 async function show(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, { at: { type: 'string' }, json: { type: 'boolean', default: false } }, true);
   if (positionals.length !== 1) throw new UsageError(OFFICES_USAGE);
-  const at = instant(values.at, '--at');
+  const at = instantOption(values.at, '--at');
   const { app } = await openEngine();
   try {
     await app.get(Projector).catchUp();

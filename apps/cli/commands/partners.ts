@@ -8,6 +8,7 @@ import { openEngine } from '../open-engine.js';
 import { packageRoot } from '../package-root.js';
 import { parse } from '../parse.js';
 import { UsageError } from '../usage-error.js';
+import { instantOption } from '../instant-option.js';
 
 interface AnnexFixture {
   intentReference: string;
@@ -64,8 +65,7 @@ async function loadAnnexII(args: string[]): Promise<number> {
 
 async function list(args: string[]): Promise<number> {
   const { values } = parse(args, { at: { type: 'string' }, json: { type: 'boolean', default: false } });
-  const at = values.at ? new Date(values.at) : undefined;
-  if (at && Number.isNaN(at.getTime())) throw new UsageError(`--at ${values.at} is not an ISO 8601 date or date-time`);
+  const at = instantOption(values.at, '--at');
   const { app } = await openEngine();
   try {
     const partners = await app.get(QueryBus).execute(new ListPartnersQuery(at));

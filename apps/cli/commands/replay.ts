@@ -3,6 +3,7 @@ import { loadConfig } from '../../../libs/config/index.js';
 import { closeStores, openStores } from '../../../libs/engine/index.js';
 import { parse } from '../parse.js';
 import { UsageError } from '../usage-error.js';
+import { instantOption } from '../instant-option.js';
 
 /** A process's state, next steps and history, now or as it stood at an instant or a position. */
 export async function replayCommand(args: string[]): Promise<number> {
@@ -10,8 +11,7 @@ export async function replayCommand(args: string[]): Promise<number> {
   const [stream, ...extra] = positionals;
   if (!stream || extra.length) throw new UsageError('replay takes one stream: u4ssc replay <stream> [--at ISO | --position N] [--json]');
   if (values.at !== undefined && values.position !== undefined) throw new UsageError('give --at or --position, not both');
-  const at = values.at !== undefined ? new Date(values.at) : undefined;
-  if (at && Number.isNaN(at.getTime())) throw new UsageError(`--at ${values.at} is not an ISO 8601 date or date-time`);
+  const at = instantOption(values.at, '--at');
   if (values.position !== undefined && !/^\d{1,16}$/.test(values.position)) throw new UsageError(`--position ${values.position} is not a log position`);
   const position = values.position !== undefined ? Number(values.position) : undefined;
 

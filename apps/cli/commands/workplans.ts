@@ -23,6 +23,7 @@ import { ACTING, contextOf, oneOf, required, type Values } from '../acting.js';
 import { parse } from '../parse.js';
 import { UsageError } from '../usage-error.js';
 import { workplanListLines, workplanShowLines } from './workplan-text.js';
+import { instantOption } from '../instant-option.js';
 
 export const WORKPLANS_USAGE = [
   'workplans list [--json] | show <cycle> [--at ISO] [--json]',
@@ -155,8 +156,7 @@ async function list(args: string[]): Promise<number> {
 async function show(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, { ...ACTING, at: { type: 'string' } }, true);
   if (positionals.length !== 1) throw new UsageError(WORKPLANS_USAGE);
-  const at = values.at ? new Date(values.at) : undefined;
-  if (at && Number.isNaN(at.getTime())) throw new UsageError(`--at ${values.at} is not an ISO 8601 date or date-time`);
+  const at = instantOption(values.at, '--at');
   const { actor } = contextOf(values as Values);
   const { app } = await openEngine();
   try {

@@ -117,4 +117,12 @@ describe('the "as of" day', () => {
     expect(asOf('2026-02-30').error).toContain('is not a date');
     expect(asOf(['2026-01-01']).at).toBeUndefined();
   });
+
+  it('reads an instant as the API does: the forms Date would misread or the API refuses are refused here', () => {
+    expect(asOf('2026-06-30T21:00:00+09:00')).toEqual({ at: '2026-06-30T12:00:00.000Z', day: '2026-06-30' });
+    expect(asOf('2026-02-30').error).toContain('has no such day');
+    for (const text of ['2027-W27-4', '2027-182', '20270701T120000Z', '2027-07-01T12Z', '2027-07-01T12:00:00,5Z', '2027-07-01T12:00:00', '9999-12-31']) {
+      expect(asOf(text)).toEqual({ error: expect.stringContaining('is not a date') });
+    }
+  });
 });

@@ -1,3 +1,4 @@
+import { InstantFormatError, parseDay, parseInstant } from '../../../libs/kernel/instant.js';
 import { html, type SafeHtml } from '../../../libs/html/index.js';
 
 export type Tone = 'ok' | 'bad' | 'warn' | '';
@@ -14,19 +15,21 @@ export function words(camel: string): string {
 
 /**
  * The `at` a register page was asked for, read from its "as of" form: a day (`2026-06-30`) means the end of that day
- * in UTC (everything recorded that day counts); a full ISO date-time is taken as it is. Undefined for now; an error
- * message for anything else, shown beside the form instead of sending the API a value it would refuse anyway.
+ * in UTC (everything recorded that day counts); an RFC 3339 date-time is taken as it is (libs/kernel/instant.ts reads
+ * both). Undefined for now; an error message for anything else, shown beside the form instead of sending the API a
+ * value it would refuse anyway.
  */
 export function asOf(raw: unknown): { at?: string; day?: string; error?: string } {
   if (typeof raw !== 'string' || raw.trim() === '') return {};
   const value = raw.trim();
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
-    const end = new Date(`${value}T23:59:59.999Z`);
-    if (!Number.isNaN(end.getTime()) && end.toISOString().startsWith(value)) return { at: end.toISOString(), day: value };
-  } else if (/^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})$/.test(value) && !Number.isNaN(Date.parse(value))) {
-    return { at: new Date(value).toISOString(), day: new Date(value).toISOString().slice(0, 10) };
+  const dayShaped = /^\d{4}-\d{2}-\d{2}$/.test(value);
+  try {
+    const at = dayShaped ? parseInstant(`${parseDay(value)}T23:59:59.999Z`) : parseInstant(value);
+    return { at: at.toISOString(), day: at.toISOString().slice(0, 10) };
+  } catch (error) {
+    if (!(error instanceof InstantFormatError)) throw error;
+    return { error: `“${value}” is not a date${dayShaped ? ` (it ${error.reason})` : ''}: give a day such as 2026-06-30.` };
   }
-  return { error: `“${value}” is not a date: give a day such as 2026-06-30.` };
 }
 
 /**
