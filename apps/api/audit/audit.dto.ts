@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsISO8601, IsOptional, IsString, Matches } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsString, Matches } from 'class-validator';
 
 const ANCHOR = /^(u4ssc-anchor:)?\d{1,16}:[0-9a-fA-F]{16,64}$/;
 const TRUST_KEY = /^([0-9a-fA-F]{64}|ed25519:[0-9a-fA-F]{16})$/;
@@ -39,6 +39,14 @@ export class VerifyQueryDto {
   @IsString({ each: true })
   @Matches(TRUST_KEY, { each: true, message: 'trustKey must be a key fingerprint (64 hex digits) or a key id (ed25519:<16 hex digits>)' })
   trustKey?: string[];
+
+  @ApiPropertyOptional({
+    description: 'true: check the whole log, not only the events after the last verified checkpoint (docs/integrity.md)',
+    enum: ['true', 'false'],
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'full must be true or false' })
+  full?: string;
 }
 
 export class ExportQueryDto {
