@@ -25,8 +25,9 @@ export interface VerificationInfo {
   fullBecause?: string;
   /** The last full verification, this one when it was full; null when none was ever recorded (or its record is not trusted). */
   lastFull: VerifyRecordSummary | null;
-  /** Whether this run's record was kept (it needs the engine's key, published in the log). */
+  /** Whether this run's record was kept (it needs the engine's key, published in the log); if not, why. */
   recorded: boolean;
+  notRecorded?: string;
 }
 
 export type CheckedAuditReport = AuditReport & { verification: VerificationInfo };
@@ -85,19 +86,22 @@ export async function verifyWithCheckpoints(store: EventStore, readModels: ReadM
   };
   const key = options.signingKey && ring.key(options.signingKey.keyId) ? options.signingKey : undefined;
   const signed = key ? signVerifyRecord(record, key) : undefined;
-  if (signed) await saveVerifyRecord(readModels, signed, latest);
+  // Keeping the record only saves the next run work: a store that refuses it (a read-only role) fails no verification.
+  let notRecorded: string | undefined = signed ? undefined : 'the engine’s signing key is not configured, or not published in this log';
+  if (signed) await saveVerifyRecord(readModels, signed, latest).catch((error: unknown) => (notRecorded = `the store refused it: ${error instanceof Error ? error.message : String(error)}`));
   return {
     ...report,
     verification: {
       kind: record.kind,
       from: from ? summary(from) : null,
       ...(fullBecause && { fullBecause }),
-      lastFull: signed?.kind === 'full' ? summary(signed) : lastFull ? summary(lastFull) : null,
-      recorded: !!signed,
+      lastFull: record.kind === 'full' ? summary(record) : lastFull ? summary(lastFull) : null,
+      recorded: notRecorded === undefined,
+      ...(notRecorded && { notRecorded }),
     },
   };
 }
 
-function summary(record: VerifyRecord): VerifyRecordSummary {
+function summary(record: Omit<VerifyRecord, 'signature'>): VerifyRecordSummary {
   return { kind: record.kind, ok: record.ok, at: record.at, seq: record.seq, position: record.position, fault: record.fault };
 }
