@@ -41,6 +41,7 @@ export class AppModule {
           stores: options.stores,
           projections: PROJECTIONS,
           clock: options.clock,
+          ...(options.config.fullVerifyEveryMs !== undefined && { fullVerifyEveryMs: options.config.fullVerifyEveryMs }),
           onProjectorError: (error) => logger.error(error instanceof Error ? error.stack : String(error)),
         }),
         PartnersModule,

@@ -42,6 +42,14 @@ export interface CheckpointedVerifyOptions {
   registry?: ProcessRegistry;
 }
 
+/** The records kept, as stored, and those of them whose signature holds (verify-checkpoint.ts); with the key ring read. */
+export async function trustedVerifyRecords(store: EventStore, readModels: ReadModelStore, trustKeys?: readonly string[]) {
+  const ring = await readKeyRing(store, trustKeys);
+  const stored = await readVerifyRecords(readModels);
+  const trusted = (record: VerifyRecord | undefined) => (record && verifyRecordProblem(record, ring) === null ? record : undefined);
+  return { ring, stored, latest: trusted(stored.latest), lastFull: trusted(stored.lastFull) };
+}
+
 /**
  * A verification that leaves a signed record of what it found (verify-checkpoint.ts), and, when incremental,
  * starts from the latest trusted record that passed: it then costs what the events since cost. A full one runs
@@ -49,11 +57,7 @@ export interface CheckpointedVerifyOptions {
  * would not be walked).
  */
 export async function verifyWithCheckpoints(store: EventStore, readModels: ReadModelStore, options: CheckpointedVerifyOptions): Promise<CheckedAuditReport> {
-  const ring = await readKeyRing(store, options.trustKeys);
-  const stored = await readVerifyRecords(readModels);
-  const trusted = (record: VerifyRecord | undefined) => (record && verifyRecordProblem(record, ring) === null ? record : undefined);
-  const latest = trusted(stored.latest);
-  const lastFull = trusted(stored.lastFull);
+  const { ring, stored, latest, lastFull } = await trustedVerifyRecords(store, readModels, options.trustKeys);
   const start = [latest, lastFull?.ok ? lastFull : undefined].reduce<VerifyRecord | undefined>(
     (best, record) => (record && (!best || record.seq > best.seq) ? record : best),
     undefined,

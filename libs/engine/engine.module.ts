@@ -18,6 +18,7 @@ import { LOG_INTEGRITY, ProcessCommands, RUNNER_SNAPSHOTS } from './process-comm
 import { LogIntegrity, StateCache, type RunnerSnapshots } from '../process-runner/index.js';
 import { SigningKey } from '../signing/index.js';
 import { LeaderTasks } from './leader-tasks.js';
+import { DEFAULT_FULL_VERIFY_EVERY_MS, FullVerifyTask } from './full-verify-task.js';
 
 export interface EngineOptions {
   stores: Stores;
@@ -35,6 +36,8 @@ export interface EngineOptions {
    * process alone: its snapshots serve only it, and after a restart they are folded past and written again.
    */
   signingKey?: SigningKey;
+  /** How often the leader verifies the whole log (full-verify-task.ts); 0: never. Default 24 hours. */
+  fullVerifyEveryMs?: number;
 }
 
 const ENGINE_OPTIONS = Symbol('ENGINE_OPTIONS');
@@ -42,6 +45,8 @@ const ENGINE_KEY = Symbol('ENGINE_KEY');
 
 @Injectable()
 class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('FullVerify');
+
   constructor(
     @Inject(ENGINE_OPTIONS) private readonly options: EngineOptions,
     private readonly projector: Projector,
@@ -50,6 +55,15 @@ class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
 
   onApplicationBootstrap(): void {
     if (!(this.options.background ?? true)) return;
+    const { stores } = this.options;
+    const fullVerify = new FullVerifyTask({
+      events: stores.events,
+      readModels: stores.readModels,
+      ...(stores.signingKey && { signingKey: stores.signingKey }),
+      clock: this.options.clock ?? systemClock,
+      everyMs: this.options.fullVerifyEveryMs ?? DEFAULT_FULL_VERIFY_EVERY_MS,
+    }).leaderTask((error) => this.logger.error(error instanceof Error ? error.stack : String(error)));
+    if (fullVerify) this.tasks.register(fullVerify);
     this.options.stores.leadership.start({
       elected: async () => {
         this.projector.start();
