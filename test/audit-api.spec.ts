@@ -171,6 +171,22 @@ describe('auditors over HTTP (SQLite file)', () => {
       await request(api.server).get(path).expect(401);
     }
   });
+
+  it('answers from the last verified checkpoint: after one more command, only that event is checked; full=true checks all', async () => {
+    const before = await request(api.server).get('/v1/audit/verify').query({ full: 'true' }).set('Authorization', auditor).expect(200);
+    expect(before.body).toMatchObject({ ok: true, events: 5, verification: { kind: 'full', from: null, recorded: true, lastFull: { ok: true, seq: 5 } } });
+    clock.set('2026-09-02T09:00:00.000Z');
+    await request(api.server).post('/v1/partners/ITU/withdraw').set('Authorization', secretariat).send({ reason: 'Letter of withdrawal, 2026-09-01' }).expect(200);
+
+    const since = await request(api.server).get('/v1/audit/verify').set('Authorization', auditor).expect(200);
+    expect(since.body).toMatchObject({ ok: true, events: 1, streams: 1, head: { seq: 6 }, verification: { kind: 'incremental', from: { kind: 'full', seq: 5 } } });
+    const whole = await request(api.server).get('/v1/audit/verify?full=true').set('Authorization', auditor).expect(200);
+    expect(whole.body).toMatchObject({ ok: true, events: 6, anchor: since.body.anchor, verification: { kind: 'full' } });
+
+    const refused = await request(api.server).get('/v1/audit/verify?full=maybe').set('Authorization', auditor).expect(400);
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(JSON.stringify(refused.body)).toMatch(/full must be true or false/);
+  });
 });
 
 function text(response: request.Response, done: (error: Error | null, body: string) => void): void {
