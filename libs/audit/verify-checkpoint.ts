@@ -72,14 +72,17 @@ export async function readVerifyRecords(readModels: ReadModelStore): Promise<{ l
 }
 
 /**
- * Keeps a run's record: a full run always as the last full one; a passing run also as the checkpoint, unless the
- * trusted one there already reaches further. Two runs writing at once: the later write is dropped (the other's
- * record is as good), never mixed with it.
+ * Keeps a run's record: a full run always as the last full one; a passing run also as the checkpoint when it
+ * reaches further than the trusted one there (or as far, when full). An incremental run that found nothing new
+ * writes nothing, so a page visit on a quiet log costs no write. Two runs writing at once: the later write is
+ * dropped (the other's record is as good), never mixed with it.
  */
 export async function saveVerifyRecord(readModels: ReadModelStore, record: VerifyRecord, current: VerifyRecord | undefined): Promise<void> {
   const changes = [
     ...(record.kind === 'full' ? [{ collection: COLLECTION, id: LAST_FULL, doc: record }] : []),
-    ...(record.ok && record.signature && !(current && current.seq > record.seq) ? [{ collection: COLLECTION, id: LATEST, doc: record }] : []),
+    ...(record.ok && record.signature && (!current || record.seq > current.seq || (record.seq === current.seq && record.kind === 'full'))
+      ? [{ collection: COLLECTION, id: LATEST, doc: record }]
+      : []),
   ];
   if (changes.length === 0) return;
   const writes = await readModels.checkpoint(WRITER);
