@@ -72,7 +72,7 @@ describe('the census of a walk that resumes after a checkpoint', () => {
     for await (const _ of tally.count(events)) void _;
   };
 
-  it('counts the checkpoint’s events as delivered, and names rows beyond them as inserted at or before it', async () => {
+  it('counts the checkpoint’s events as delivered, and names rows beyond them as inserted, and rows short of them as deleted', async () => {
     const whole = new CensusTally(census, 8);
     await walk(whole, [9, 10]);
     expect(whole.fault()).toBeNull();
@@ -80,5 +80,9 @@ describe('the census of a walk that resumes after a checkpoint', () => {
     await walk(short, [9, 10]);
     expect(short.fault()).toMatchObject({ kind: 'hidden', position: 10 });
     expect(short.fault()!.detail).toMatch(/the verified checkpoint's 7 and the 2 read after it make only 9: an event was inserted at or before the checkpoint/);
+    const long = new CensusTally(census, 9);
+    await walk(long, [9, 10]);
+    expect(long.fault()).toMatchObject({ kind: 'chain' });
+    expect(long.fault()!.detail).toMatch(/1 event\(s\) at or before the checkpoint were deleted/);
   });
 });

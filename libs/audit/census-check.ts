@@ -29,6 +29,17 @@ export class CensusTally {
   fault(): VerifyFault | null {
     const { rows, heldBack, highestPosition } = this.census;
     const missing = rows - this.accounted - this.delivered;
+    if (missing < 0 && this.accounted > 0) {
+      // The log only grows: fewer rows than the checkpoint vouched for plus those read means rows were deleted.
+      return {
+        kind: 'chain',
+        position: highestPosition,
+        stream: '',
+        revision: -1,
+        eventId: '',
+        detail: `the table holds ${rows} events, but the verified checkpoint's ${this.accounted} and the ${this.delivered} read after it make ${this.accounted + this.delivered}: ${-missing} event(s) at or before the checkpoint were deleted; run a full verification to find where`,
+      };
+    }
     if (missing <= 0) return null;
     const hidden = hiddenFault(this.census);
     if (hidden) return hidden;

@@ -97,6 +97,14 @@ describe('verification from a signed checkpoint', () => {
     expect(after.head!.seq).toBe(full.head!.seq + 1);
   });
 
+  it('finds an event deleted before the checkpoint by the table’s count', async () => {
+    await run(false, times[1]!);
+    sql(file, "DELETE FROM events WHERE stream = 'partner-P12' AND revision = 9");
+    const incremental = await run(true, times[2]!);
+    expect(incremental).toMatchObject({ ok: false, events: 0, verification: { kind: 'incremental' } });
+    expect(incremental.fault!.detail).toMatch(/1 event\(s\) at or before the checkpoint were deleted/);
+  });
+
   it.each([
     ['edited', `UPDATE read_model_docs SET doc = json_set(doc, '$.seq', 5, '$.position', 5) WHERE collection = 'audit-verify'`, /does not match its content/],
     ['unsigned', `UPDATE read_model_docs SET doc = json_set(doc, '$.signature', json('null')) WHERE collection = 'audit-verify'`, /carries no signature/],
