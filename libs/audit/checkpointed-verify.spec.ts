@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import { partnerEvents } from '../../bench/lib/events.js';
+import { parseAnchor } from '../envelope/index.js';
 import { SqliteEventStore } from '../event-store/index.js';
 import { SqliteReadModelStore } from '../read-models/sqlite/sqlite-read-model-store.js';
 import { ensureKeyPublished, SigningKey } from '../signing/index.js';
@@ -95,6 +96,15 @@ describe('verification from a signed checkpoint', () => {
     const after = await run(true, times[3]!);
     expect(after).toMatchObject({ ok: true, events: 0, verification: { kind: 'incremental', lastFull: { ok: false, at: times[3], position: next.head!.position } } });
     expect(after.head!.seq).toBe(full.head!.seq + 1);
+  });
+
+  it('records no fault for an anchor given with the request that does not match (it may be mistyped)', async () => {
+    const full = await run(false, times[1]!);
+    const wrong = parseAnchor(`u4ssc-anchor:${full.head!.seq}:${'0'.repeat(32)}`);
+    const checked = await verifyWithCheckpoints(events, readModels, { incremental: true, signingKey: key, now: () => new Date(times[2]!), trustKeys: [key.keyId], anchors: [wrong] });
+    expect(checked).toMatchObject({ ok: false, fault: { kind: 'anchor' }, verification: { kind: 'full', recorded: false, lastFull: { ok: true, at: times[1] } } });
+    expect(checked.verification.fullBecause).toMatch(/an anchor given lies at or before the checkpoint/);
+    expect((await run(true, times[3]!)).verification).toMatchObject({ kind: 'incremental', lastFull: { ok: true, at: times[1] } });
   });
 
   it('finds an event deleted before the checkpoint by the table’s count', async () => {

@@ -89,9 +89,15 @@ export async function verifyWithCheckpoints(store: EventStore, readModels: ReadM
     fault: report.fault ? { kind: report.fault.kind, position: report.fault.position, stream: report.fault.stream, detail: report.fault.detail } : null,
   };
   const key = options.signingKey && ring.key(options.signingKey.keyId) ? options.signingKey : undefined;
-  const signed = key ? signVerifyRecord(record, key) : undefined;
+  // An anchor typed in with the request may be mistyped: a mismatch there says nothing of the log to record.
+  const askedAnchor = report.fault?.kind === 'anchor' && (options.anchors?.length ?? 0) > 0;
+  const signed = key && !askedAnchor ? signVerifyRecord(record, key) : undefined;
   // Keeping the record only saves the next run work: a store that refuses it (a read-only role) fails no verification.
-  let notRecorded: string | undefined = signed ? undefined : 'the engine’s signing key is not configured, or not published in this log';
+  let notRecorded: string | undefined = signed
+    ? undefined
+    : askedAnchor
+      ? 'its fault is against an anchor given with this request'
+      : 'the engine’s signing key is not configured, or not published in this log';
   if (signed) await saveVerifyRecord(readModels, signed, latest).catch((error: unknown) => (notRecorded = `the store refused it: ${error instanceof Error ? error.message : String(error)}`));
   return {
     ...report,
@@ -99,7 +105,7 @@ export async function verifyWithCheckpoints(store: EventStore, readModels: ReadM
       kind: record.kind,
       from: from ? summary(from) : null,
       ...(fullBecause && { fullBecause }),
-      lastFull: record.kind === 'full' ? summary(record) : lastFull ? summary(lastFull) : null,
+      lastFull: record.kind === 'full' && !askedAnchor ? summary(record) : lastFull ? summary(lastFull) : null,
       recorded: notRecorded === undefined,
       ...(notRecorded && { notRecorded }),
     },
