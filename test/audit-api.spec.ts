@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { verifyBundle } from '../libs/audit/index.js';
+import { LeaderTasks } from '../libs/engine/index.js';
 import { ManualClock } from '../libs/kernel/clock.js';
 import { startApi, type ApiHarness } from './support/api-harness.js';
 import { tempDir } from './support/temp-dir.js';
@@ -186,6 +187,19 @@ describe('auditors over HTTP (SQLite file)', () => {
     const refused = await request(api.server).get('/v1/audit/verify?full=maybe').set('Authorization', auditor).expect(400);
     expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(JSON.stringify(refused.body)).toMatch(/full must be true or false/);
+  });
+
+  it('runs the scheduled full verification as a leader task, unless U4SSC_FULL_VERIFY_EVERY is 0', async () => {
+    expect(api.app.get(LeaderTasks).names).toContain('full-verify');
+    const other = tempDir();
+    const off = await startApi({ dir: other.path, env: { U4SSC_FULL_VERIFY_EVERY: '0' } });
+    try {
+      expect(off.app.get(LeaderTasks).names).not.toContain('full-verify');
+      expect(off.app.get(LeaderTasks).names).toContain('ballot-deadlines');
+    } finally {
+      await off.close();
+      other.remove();
+    }
   });
 });
 
