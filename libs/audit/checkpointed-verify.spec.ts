@@ -73,6 +73,13 @@ describe('verification from a signed checkpoint', () => {
     expect(again).toMatchObject({ ok: true, events: 0, anchor: whole.anchor, verification: { kind: 'incremental', from: { kind: 'incremental', at: times[2] } } });
   });
 
+  it('lets the process serve other work while it walks the log', async () => {
+    let served = false;
+    setImmediate(() => (served = true));
+    const servedBeforeTheEnd = await verifyStore(events, { trustKeys: [key.keyId] }).then(() => served);
+    expect(servedBeforeTheEnd).toBe(true);
+  });
+
   it('judges a new event from the state its stream reached before the checkpoint', async () => {
     await run(false, times[1]!);
     // P3 stands withdrawn (revision 9): withdrawing again is no transition of the Partner machine.

@@ -57,7 +57,7 @@ export async function verifyStore(
   const sealed = sealedCheck(ring);
   const starts = new Map<string, StreamStart>();
   const unreplayable = new Map<string, string>();
-  const events = readAllEvents(store, { pageSize: 5000, ...(from && { after: from.position }) });
+  const events = yieldingEvery(1000, readAllEvents(store, { pageSize: 5000, ...(from && { after: from.position }) }));
   const walked = await verifyLog(tally.count(from ? resumedStreams(store, events, starts, legality, unreplayable) : events), {
     // Anchors at or before the checkpoint are not walked: the checkpoint's own ledger stands for them.
     anchors: [...(options.anchors ?? []), ...sealed.anchors].filter((anchor) => !from || anchor.seq > from.seq),
@@ -100,6 +100,19 @@ async function* resumedStreams(
         if (problem) unreplayable.set(event.stream, `the stream's events before the checkpoint no longer replay: ${problem}`);
       }
     }
+    yield event;
+  }
+}
+
+/**
+ * Passes the events through, letting the process serve other work every `n` events: the walk hashes and checks
+ * signatures synchronously, and a full one (scheduled in the leading API process) would otherwise hold every
+ * request for as long as it runs.
+ */
+async function* yieldingEvery(n: number, events: AsyncIterable<StoredEvent>): AsyncGenerator<StoredEvent> {
+  let count = 0;
+  for await (const event of events) {
+    if ((count += 1) % n === 0) await new Promise((resolve) => setImmediate(resolve));
     yield event;
   }
 }
