@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { verifyBundle } from '../libs/audit/index.js';
+import { LeaderTasks } from '../libs/engine/index.js';
 import { ManualClock } from '../libs/kernel/clock.js';
 import { startApi, type ApiHarness } from './support/api-harness.js';
 import { tempDir } from './support/temp-dir.js';
@@ -169,6 +170,35 @@ describe('auditors over HTTP (SQLite file)', () => {
         expect(refused.body.requiredRoles).toEqual(['auditor', 'secretariat']);
       }
       await request(api.server).get(path).expect(401);
+    }
+  });
+
+  it('answers from the last verified checkpoint: after one more command, only that event is checked; full=true checks all', async () => {
+    const before = await request(api.server).get('/v1/audit/verify').query({ full: 'true' }).set('Authorization', auditor).expect(200);
+    expect(before.body).toMatchObject({ ok: true, events: 5, verification: { kind: 'full', from: null, recorded: true, lastFull: { ok: true, seq: 5 } } });
+    clock.set('2026-09-02T09:00:00.000Z');
+    await request(api.server).post('/v1/partners/ITU/withdraw').set('Authorization', secretariat).send({ reason: 'Letter of withdrawal, 2026-09-01' }).expect(200);
+
+    const since = await request(api.server).get('/v1/audit/verify').set('Authorization', auditor).expect(200);
+    expect(since.body).toMatchObject({ ok: true, events: 1, streams: 1, head: { seq: 6 }, verification: { kind: 'incremental', from: { kind: 'full', seq: 5 } } });
+    const whole = await request(api.server).get('/v1/audit/verify?full=true').set('Authorization', auditor).expect(200);
+    expect(whole.body).toMatchObject({ ok: true, events: 6, anchor: since.body.anchor, verification: { kind: 'full' } });
+
+    const refused = await request(api.server).get('/v1/audit/verify?full=maybe').set('Authorization', auditor).expect(400);
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(JSON.stringify(refused.body)).toMatch(/full must be true or false/);
+  });
+
+  it('runs the scheduled full verification as a leader task, unless U4SSC_FULL_VERIFY_EVERY is 0', async () => {
+    expect(api.app.get(LeaderTasks).names).toContain('full-verify');
+    const other = tempDir();
+    const off = await startApi({ dir: other.path, env: { U4SSC_FULL_VERIFY_EVERY: '0' } });
+    try {
+      expect(off.app.get(LeaderTasks).names).not.toContain('full-verify');
+      expect(off.app.get(LeaderTasks).names).toContain('ballot-deadlines');
+    } finally {
+      await off.close();
+      other.remove();
     }
   });
 });

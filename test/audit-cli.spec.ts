@@ -64,7 +64,15 @@ describe('u4ssc replay, anchor, verify, export and rebuild --check (SQLite file)
     expect(wrong.stdout).toMatch(/FAULT \(anchor\) at position \d+, stream partner-\S+, revision 0/);
     expect(runCli(['verify', '--anchor', '17:abc'], env).status).toBe(2);
     const json = JSON.parse(runCli(['verify', '--json'], env).stdout);
-    expect(json).toMatchObject({ ok: true, events: 18, anchor, head: { seq: 18 } });
+    expect(json).toMatchObject({ ok: true, events: 18, anchor, head: { seq: 18 }, verification: { kind: 'full', recorded: true } });
+    expect(checked.stdout).toMatch(/verify: full: the whole log was checked/);
+    // From the checkpoint the full runs recorded: nothing new, nothing checked, the same anchor.
+    const since = runCli(['verify', '--incremental'], env);
+    expect(since.status).toBe(0);
+    expect(since.stdout).toMatch(/verify: OK: 0 events/);
+    expect(since.stdout).toContain(`verify: anchor now ${anchor}`);
+    expect(since.stdout).toMatch(/verify: incremental: only the events after event 18 \(verified .*, full\) were checked/);
+    expect(since.stdout).toMatch(/verify: last full verification .*: no fault, up to event 18/);
   });
 
   it('exports a bundle that verifies elsewhere with no database, and fails once a byte is changed', () => {

@@ -42,6 +42,7 @@ export class AppModule {
           projections: PROJECTIONS,
           clock: options.clock,
           deadlines: deadlineBounds(options.config),
+          ...(options.config.fullVerifyEveryMs !== undefined && { fullVerifyEveryMs: options.config.fullVerifyEveryMs }),
           onProjectorError: (error) => logger.error(error instanceof Error ? error.stack : String(error)),
         }),
         PartnersModule,

@@ -5,6 +5,8 @@ import { SqliteEventStore } from '../event-store/index.js';
 import { tempDir } from '../../test/support/temp-dir.js';
 import { writePartnerHistory } from './partner-history.spec-helper.js';
 import { verifyStore } from './verify-store.js';
+import { CensusTally } from './census-check.js';
+import type { StoredEvent } from '../envelope/index.js';
 
 /** A row written straight into the file, as someone holding it could, copying a real event's columns. */
 function insertCopy(file: string, position: number | null, overrides: { id: string; revision: number }): void {
@@ -57,5 +59,30 @@ describe('verify counts the table against what it was given (census)', () => {
       await store.close();
       dir.remove();
     }
+  });
+});
+
+describe('the census of a walk that resumes after a checkpoint', () => {
+  const census = { rows: 10, highestPosition: 10, unreachable: 0, heldBack: 0 };
+  const walk = async (tally: CensusTally, positions: number[]) => {
+    // The tally reads positions only.
+    const events = (async function* () {
+      yield* positions.map((position) => ({ position }) as StoredEvent);
+    })();
+    for await (const _ of tally.count(events)) void _;
+  };
+
+  it('counts the checkpoint’s events as delivered, and names rows beyond them as inserted, and rows short of them as deleted', async () => {
+    const whole = new CensusTally(census, 8);
+    await walk(whole, [9, 10]);
+    expect(whole.fault()).toBeNull();
+    const short = new CensusTally(census, 7);
+    await walk(short, [9, 10]);
+    expect(short.fault()).toMatchObject({ kind: 'hidden', position: 10 });
+    expect(short.fault()!.detail).toMatch(/the verified checkpoint's 7 and the 2 read after it make only 9: an event was inserted at or before the checkpoint/);
+    const long = new CensusTally(census, 9);
+    await walk(long, [9, 10]);
+    expect(long.fault()).toMatchObject({ kind: 'chain' });
+    expect(long.fault()!.detail).toMatch(/1 event\(s\) at or before the checkpoint were deleted/);
   });
 });

@@ -10,7 +10,11 @@ import type { EventStore, LogCensus } from '../event-store/index.js';
 export class CensusTally {
   private delivered = 0;
 
-  constructor(readonly census: LogCensus) {}
+  /** `accounted`: the events a verified checkpoint vouches for, which an incremental walk is not given again. */
+  constructor(
+    readonly census: LogCensus,
+    private readonly accounted = 0,
+  ) {}
 
   /** Passes the events through, counting those that existed when the census was taken. */
   async *count(events: AsyncIterable<StoredEvent>): AsyncGenerator<StoredEvent> {
@@ -24,7 +28,18 @@ export class CensusTally {
   /** The fault when rows the census counted were never delivered; null when every one was. */
   fault(): VerifyFault | null {
     const { rows, heldBack, highestPosition } = this.census;
-    const missing = rows - this.delivered;
+    const missing = rows - this.accounted - this.delivered;
+    if (missing < 0 && this.accounted > 0) {
+      // The log only grows: fewer rows than the checkpoint vouched for plus those read means rows were deleted.
+      return {
+        kind: 'chain',
+        position: highestPosition,
+        stream: '',
+        revision: -1,
+        eventId: '',
+        detail: `the table holds ${rows} events, but the verified checkpoint's ${this.accounted} and the ${this.delivered} read after it make ${this.accounted + this.delivered}: ${-missing} event(s) at or before the checkpoint were deleted; run a full verification to find where`,
+      };
+    }
     if (missing <= 0) return null;
     const hidden = hiddenFault(this.census);
     if (hidden) return hidden;
@@ -41,7 +56,10 @@ export class CensusTally {
       stream: '',
       revision: -1,
       eventId: '',
-      detail: `the table held ${rows} events up to position ${highestPosition} when verify began, but reading the log gave only ${this.delivered} of them`,
+      detail:
+        this.accounted > 0
+          ? `the table held ${rows} events up to position ${highestPosition} when verify began, but the verified checkpoint's ${this.accounted} and the ${this.delivered} read after it make only ${this.accounted + this.delivered}: an event was inserted at or before the checkpoint; run a full verification`
+          : `the table held ${rows} events up to position ${highestPosition} when verify began, but reading the log gave only ${this.delivered} of them`,
     };
   }
 }

@@ -9,3 +9,5 @@ export * from './engine-version.js';
 export * from './bundle/manifest.js';
 export * from './bundle/export-bundle.js';
 export * from './bundle/verify-bundle.js';
+export * from './verify-checkpoint.js';
+export * from './checkpointed-verify.js';

@@ -18,6 +18,12 @@ interface StreamReplay {
 export interface MachineLegality {
   /** For verifyLog's `legality` option: why this event is not a legal transition, or null. */
   check(event: StoredEvent): string | null;
+  /**
+   * For a walk that starts after a verified checkpoint: folds a stream's events before the first one walked (read
+   * from the store, not counted in `machines()`), so that event is judged from the state they leave. Why they do
+   * not fold, or null.
+   */
+  resume(prior: readonly StoredEvent[]): string | null;
   /** Streams whose first event seen was not revision 0: their legality could not be checked. */
   unchecked(): string[];
   /** The machines met, with the number of events each. */
@@ -33,7 +39,7 @@ export interface MachineLegality {
 export function machineLegality(registry: ProcessRegistry = PROCESS_REGISTRY): MachineLegality {
   const streams = new Map<string, StreamReplay>();
   const counts = new Map<string, { id: string; version: number; events: number }>();
-  const check = (event: StoredEvent): string | null => {
+  const step = (event: StoredEvent, counted: boolean): string | null => {
     const ref = event.metadata?.machine;
     let replay = streams.get(event.stream);
     if (!replay) {
@@ -65,11 +71,18 @@ export function machineLegality(registry: ProcessRegistry = PROCESS_REGISTRY): M
       }
       replay.snapshot = next;
     }
-    replay.counter.events += 1;
+    if (counted) replay.counter.events += 1;
     return null;
   };
   return {
-    check,
+    check: (event) => step(event, true),
+    resume: (prior) => {
+      for (const event of prior) {
+        const problem = step(event, false);
+        if (problem) return problem;
+      }
+      return null;
+    },
     unchecked: () => [...streams].filter(([, replay]) => !replay.snapshot).map(([stream]) => stream),
     machines: () =>
       [...counts.values()]

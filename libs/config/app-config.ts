@@ -31,6 +31,12 @@ export interface AppConfig {
   signingKey?: string;
   /** A command writes a snapshot once its stream has grown by this many events since the last; 0: none. Unset: 100. */
   snapshotEvery?: number;
+  /**
+   * How often the leading instance verifies the whole log and records the result (U4SSC_FULL_VERIFY_EVERY, e.g.
+   * `24h`; 0: never); unset: 24 hours. Between full runs, verifications check only the events after the last
+   * verified checkpoint (docs/integrity.md).
+   */
+  fullVerifyEveryMs?: number;
   /** HS256 secret for local tokens; when absent (and no JWKS) `resolveTokenSecret` generates and keeps one. */
   tokenSecret?: string;
   /** An external identity provider's key set; when set, local tokens are off. */

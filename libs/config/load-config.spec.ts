@@ -149,6 +149,18 @@ describe('loadConfig', () => {
     expect(crossed.message).toContain('no deadline could be set');
   });
 
+  it('reads the full verification interval: a whole number with a unit, 0 for none', () => {
+    expect(loadConfig({}).fullVerifyEveryMs).toBeUndefined();
+    expect(loadConfig({ U4SSC_FULL_VERIFY_EVERY: '24h' }).fullVerifyEveryMs).toBe(86_400_000);
+    expect(loadConfig({ U4SSC_FULL_VERIFY_EVERY: '90m' }).fullVerifyEveryMs).toBe(5_400_000);
+    expect(loadConfig({ U4SSC_FULL_VERIFY_EVERY: '0' }).fullVerifyEveryMs).toBe(0);
+    for (const bad of ['24', '1.5h', 'daily', '-1h', ' 24h']) {
+      const error = problemsOf({ U4SSC_FULL_VERIFY_EVERY: bad });
+      expect(error.problems.map((p) => p.variable)).toEqual(['U4SSC_FULL_VERIFY_EVERY']);
+      expect(error.message).toContain(`U4SSC_FULL_VERIFY_EVERY=${JSON.stringify(bad)} is not a duration`);
+    }
+  });
+
   it('reads the SQLite busy timeout: whole milliseconds within bounds', () => {
     expect(loadConfig({}).sqliteBusyTimeoutMs).toBeUndefined();
     expect(loadConfig({ U4SSC_SQLITE_BUSY_TIMEOUT_MS: '250' }).sqliteBusyTimeoutMs).toBe(250);

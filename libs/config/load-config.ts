@@ -96,6 +96,18 @@ export function loadConfig(env: Env = process.env, options: { readOnly?: boolean
     }
   }
 
+  const fullVerifyValue = read('U4SSC_FULL_VERIFY_EVERY');
+  let fullVerifyEveryMs: number | undefined;
+  if (fullVerifyValue !== undefined) {
+    fullVerifyEveryMs = durationMs(fullVerifyValue);
+    if (fullVerifyEveryMs === undefined) {
+      problem(
+        'U4SSC_FULL_VERIFY_EVERY',
+        `U4SSC_FULL_VERIFY_EVERY=${show(fullVerifyValue)} is not a duration; use a whole number with a unit (e.g. 24h, 90m, 7d), or 0 for no scheduled full verification`,
+      );
+    }
+  }
+
   const busyValue = read('U4SSC_SQLITE_BUSY_TIMEOUT_MS');
   let sqliteBusyTimeoutMs: number | undefined;
   if (busyValue !== undefined) {
@@ -171,6 +183,7 @@ export function loadConfig(env: Env = process.env, options: { readOnly?: boolean
     ...(signingKey !== undefined && { signingKey }),
     ...(snapshotEvery !== undefined && { snapshotEvery }),
     ...(sqliteBusyTimeoutMs !== undefined && { sqliteBusyTimeoutMs }),
+    ...(fullVerifyEveryMs !== undefined && { fullVerifyEveryMs }),
     ...(tokenSecret !== undefined && { tokenSecret }),
     ...(jwksUrl !== undefined && { jwksUrl }),
     // With a provider, its tokens are checked for its issuer and for the API's audience unless told otherwise.
@@ -280,4 +293,13 @@ function notAnEd25519Key(pem: string): string | null {
 /** Quoted, so stray spaces and empty strings are visible in the message. */
 function show(value: string): string {
   return JSON.stringify(value);
+}
+
+const DURATION_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `24h`, `90m`, `30s`, `7d` in milliseconds, or `0`; undefined for anything else. */
+function durationMs(text: string): number | undefined {
+  if (text === '0') return 0;
+  const match = /^(\d{1,6})([smhd])$/.exec(text);
+  return match ? Number(match[1]) * DURATION_UNITS[match[2]!]! : undefined;
 }

@@ -19,6 +19,7 @@ import { LogIntegrity, StateCache, type RunnerSnapshots } from '../process-runne
 import { SigningKey } from '../signing/index.js';
 import { LeaderTasks } from './leader-tasks.js';
 import { DEFAULT_DEADLINE_BOUNDS, type DeadlineBounds } from '../config/app-config.js';
+import { DEFAULT_FULL_VERIFY_EVERY_MS, FullVerifyTask } from './full-verify-task.js';
 
 export interface EngineOptions {
   stores: Stores;
@@ -38,6 +39,8 @@ export interface EngineOptions {
   signingKey?: SigningKey;
   /** How near and how far deadlines may fall; default DEFAULT_DEADLINE_BOUNDS. */
   deadlines?: DeadlineBounds;
+  /** How often the leader verifies the whole log (full-verify-task.ts); 0: never. Default 24 hours. */
+  fullVerifyEveryMs?: number;
 }
 
 const ENGINE_OPTIONS = Symbol('ENGINE_OPTIONS');
@@ -45,6 +48,8 @@ const ENGINE_KEY = Symbol('ENGINE_KEY');
 
 @Injectable()
 class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('FullVerify');
+
   constructor(
     @Inject(ENGINE_OPTIONS) private readonly options: EngineOptions,
     private readonly projector: Projector,
@@ -53,6 +58,15 @@ class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
 
   onApplicationBootstrap(): void {
     if (!(this.options.background ?? true)) return;
+    const { stores } = this.options;
+    const fullVerify = new FullVerifyTask({
+      events: stores.events,
+      readModels: stores.readModels,
+      ...(stores.signingKey && { signingKey: stores.signingKey }),
+      clock: this.options.clock ?? systemClock,
+      everyMs: this.options.fullVerifyEveryMs ?? DEFAULT_FULL_VERIFY_EVERY_MS,
+    }).leaderTask((error) => this.logger.error(error instanceof Error ? error.stack : String(error)));
+    if (fullVerify) this.tasks.register(fullVerify);
     this.options.stores.leadership.start({
       elected: async () => {
         this.projector.start();

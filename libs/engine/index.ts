@@ -7,3 +7,4 @@ export * from './leadership/leadership.js';
 export * from './leadership/postgres-leadership.js';
 export * from './copy-log.js';
 export * from './polling-loop.js';
+export * from './full-verify-task.js';

@@ -165,6 +165,25 @@ describe('verifyLog', () => {
     expect((await verifyLog([events[2]!], { starts })).ok).toBe(true);
     expect((await verifyLog([events[2]!])).fault).toMatchObject({ kind: 'revision' });
   });
+
+  it('resumes after a checkpoint: counts on from its sequence number and continues its ledger, to the same head and anchor', async () => {
+    const events = log();
+    const whole = await verifyLog(events);
+    const first = await verifyLog(events.slice(0, 2));
+    const resumeFrom = { position: first.head!.position, seq: first.head!.seq, hash: first.head!.hash, ledgerHash: first.head!.ledgerHash };
+    const starts = new Map([['partner-ITU', { revision: 0, hash: events[0]!.hash }]]);
+    const rest = await verifyLog(events.slice(2), { starts, resumeFrom });
+    expect(rest).toMatchObject({ ok: true, events: 1, head: whole.head, anchor: whole.anchor });
+    // Nothing after the checkpoint: its own head, and its anchor.
+    expect(await verifyLog([], { resumeFrom })).toMatchObject({ ok: true, events: 0, head: first.head, anchor: first.anchor });
+    // An event at or before the checkpoint's position is out of order; anchors at or before it are left unchecked.
+    expect((await verifyLog([{ ...events[2]!, position: 2 }], { starts, resumeFrom })).fault).toMatchObject({ kind: 'position', detail: 'position 2 does not follow 2' });
+    const anchors = [parseAnchor(first.anchor!), parseAnchor(whole.anchor!)];
+    expect((await verifyLog(events.slice(2), { starts, resumeFrom, anchors })).anchors).toEqual([
+      { anchor: expect.stringContaining(':2:'), status: 'unchecked' },
+      { anchor: expect.stringContaining(':3:'), status: 'matched' },
+    ]);
+  });
 });
 
 describe('verifyLog, reading events as a store returns them', () => {

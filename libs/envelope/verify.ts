@@ -70,6 +70,13 @@ export interface VerifyOptions {
    * began, an unknown, untrusted or revoked key, or a signature that does not verify is a `signature` fault.
    */
   signatures?: SignatureChecker;
+  /**
+   * Where an earlier verification stopped (a verified checkpoint, libs/audit): the walk is given only the events
+   * after it, counts their sequence numbers on from its `seq` and continues the ledger from its `ledgerHash`, so
+   * the head and anchor it reports are those a walk of the whole log would. Anchors at or before it are left
+   * `unchecked`: their events are not walked.
+   */
+  resumeFrom?: { position: number; seq: number; hash: string; ledgerHash: string };
 }
 
 /**
@@ -89,18 +96,24 @@ export async function verifyLog(
   const signatures = options.signatures;
   const checkSignature = typeof signatures === 'function' ? signatures : signatures && ((event: StoredEvent) => signatures.checkEvent(event));
   let legacyUnsigned = 0;
-  let next = 0;
-  let nextSeq = anchors.length > 0 ? anchors[0]!.seq : 0;
+  const base = options.resumeFrom?.seq ?? 0;
+  let next = anchors.findIndex((anchor) => anchor.seq > base);
+  if (next < 0) next = anchors.length;
+  let nextSeq = anchors[next]?.seq ?? 0;
   let lastMatched: Anchor | null = null;
   let count = 0;
   // The last event that checked out; the report's head is built from it once, at the end.
   let last: StoredEvent | null = null;
-  const ledger = new LedgerWalk();
+  const ledger = new LedgerWalk(options.resumeFrom?.ledgerHash);
   // Rows stored before normaliseEvent sorted keys never match their plain serialisation (plainEventHash): after a
   // miss, it is tried again only on every 64th event, so an old log pays for the attempt on 1 event in 64.
   let plainSkips = 0;
   const report = (fault: VerifyFault | null): VerifyReport => {
-    const head = last ? { position: last.position, seq: count, hash: last.hash, ledgerHash: ledger.hex() } : null;
+    const head = last
+      ? { position: last.position, seq: base + count, hash: last.hash, ledgerHash: ledger.hex() }
+      : options.resumeFrom && base > 0
+        ? { position: options.resumeFrom.position, seq: base, hash: options.resumeFrom.hash, ledgerHash: options.resumeFrom.ledgerHash }
+        : null;
     return {
       ok: fault === null,
       events: count,
@@ -118,8 +131,9 @@ export async function verifyLog(
     report({ position: event.position, stream: event.stream, revision: event.revision, eventId: event.id, kind, detail });
 
   for await (const event of events) {
-    if (last && event.position <= last.position) {
-      return faultAt(event, 'position', `position ${event.position} does not follow ${last.position}`);
+    const previousPosition = last?.position ?? options.resumeFrom?.position;
+    if (previousPosition !== undefined && event.position <= previousPosition) {
+      return faultAt(event, 'position', `position ${event.position} does not follow ${previousPosition}`);
     }
     let tail = tails.get(event.stream);
     const before = tail ?? options.starts?.get(event.stream) ?? { revision: -1, hash: GENESIS_HASH };
@@ -154,7 +168,7 @@ export async function verifyLog(
     if (illegal) return faultAt(event, 'machine', illegal);
     // The hash now equals a SHA-256 this process computed (hex, lower case): fit for the ledger's bytes.
     ledger.add(event.hash);
-    const seq = count + 1;
+    const seq = base + count + 1;
     for (; next < anchors.length && nextSeq === seq; next += 1, nextSeq = anchors[next]?.seq ?? 0) {
       const anchor = anchors[next]!;
       if (!ledger.startsWith(anchor.ledgerPrefix)) {
@@ -187,7 +201,7 @@ export async function verifyLog(
     return report({
       ...(last ? { position: last.position, stream: last.stream, revision: last.revision, eventId: last.id } : { position: 0, stream: '', revision: -1, eventId: '' }),
       kind: 'anchor',
-      detail: `the log holds ${count} events, fewer than the ${anchor.seq} anchored (${anchorText(anchor)}): events were removed, or the anchor is another log's${since()}`,
+      detail: `the log holds ${base + count} events, fewer than the ${anchor.seq} anchored (${anchorText(anchor)}): events were removed, or the anchor is another log's${since()}`,
     });
   }
   return report(null);

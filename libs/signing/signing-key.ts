@@ -7,12 +7,13 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, hash, sign, ver
  * What is signed is always a short, domain-separated text, so a signature made for one purpose (an event's hash)
  * can never be replayed as another (a snapshot, a key's proof of possession).
  */
-export type SignaturePurpose = 'event' | 'snapshot' | 'key-proof';
+export type SignaturePurpose = 'event' | 'snapshot' | 'key-proof' | 'verify-checkpoint';
 
 const DOMAIN: Record<SignaturePurpose, string> = {
   event: 'u4ssc-event-signature/v1\n',
   snapshot: 'u4ssc-snapshot-signature/v1\n',
   'key-proof': 'u4ssc-key-proof/v1\n',
+  'verify-checkpoint': 'u4ssc-verify-checkpoint/v1\n',
 };
 
 export function signedMessage(purpose: SignaturePurpose, body: string): Buffer {

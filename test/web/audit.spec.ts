@@ -77,7 +77,9 @@ describe('web: the auditors’ pages', () => {
     await signInAs(page, AUDITOR); // an auditor's home is /audit
     expect(new URL(page.url()).pathname).toBe('/audit');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Audit');
-    const verified = (await request(api.server).get('/v1/audit/verify').set('Authorization', auditor).expect(200)).body;
+    // The page's visit was the first verification, so a full one: the API is asked for a full one to compare.
+    const verified = (await request(api.server).get('/v1/audit/verify').query({ full: 'true' }).set('Authorization', auditor).expect(200)).body;
+    expect(await page.locator('#verification-kind').textContent()).toContain('The whole log was checked now');
     expect(verified.anchor).toMatch(/^u4ssc-anchor:\d+:[0-9a-f]+$/);
     expect(await page.locator('#head-anchor').textContent()).toBe(verified.anchor);
     const status = await page.locator('section[aria-labelledby="verify-heading"]').textContent();
@@ -97,6 +99,14 @@ describe('web: the auditors’ pages', () => {
     await page.getByLabel('A published anchor to check').fill('not-an-anchor');
     await page.getByRole('button', { name: 'Check the log against it' }).click();
     expect(await page.locator('#field-anchor-error').textContent()).toContain('anchor must read u4ssc-anchor:');
+
+    // Now from the checkpoint the full runs left: nothing new to check; a full one on the auditor's demand.
+    await page.goto(`${base}/audit`);
+    expect(await page.locator('#verification-kind').textContent()).toContain('Only the events recorded after the verified checkpoint were checked now');
+    expect(await page.locator('#head-anchor').textContent()).toBe(verified.anchor);
+    await page.getByRole('button', { name: 'Verify the whole log now' }).click();
+    expect(await page.locator('#verification-kind').textContent()).toContain('The whole log was checked now');
+    expect(await page.locator('#last-full').textContent()).toMatch(/The last full verification, at .*, found no fault/);
     await context.close();
   });
 

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsOptional, IsString, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import { IsSafeId } from '../../../libs/http/text-policy.js';
 import { IsInstant } from '../../../libs/http/instant.decorator.js';
 
@@ -41,6 +41,14 @@ export class VerifyQueryDto {
   @IsString({ each: true })
   @Matches(TRUST_KEY, { each: true, message: 'trustKey must be a key fingerprint (64 hex digits) or a key id (ed25519:<16 hex digits>)' })
   trustKey?: string[];
+
+  @ApiPropertyOptional({
+    description: 'true: check the whole log, not only the events after the last verified checkpoint (docs/integrity.md)',
+    enum: ['true', 'false'],
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'full must be true or false' })
+  full?: string;
 }
 
 export class ExportQueryDto {

@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import type { AuditReport } from '../../../libs/audit/verify-store.js';
+import type { CheckedAuditReport } from '../../../libs/audit/checkpointed-verify.js';
 import type { HistoryEntry, ProcessReplay } from '../../../libs/audit/replay.js';
 import { Public, type Role } from '../../../libs/auth/index.js';
 import type { BallotResponse } from '../../../libs/ballots/ballot-visibility.js';
@@ -19,6 +19,7 @@ import { instantText, utcFromLocalInput } from '../time.js';
 import { WebPages, type PageRequest } from '../web-pages.js';
 import { processPath, renderProcessPage } from './process-page.js';
 import { renderVerifyStatus } from './verify-status.js';
+import { renderVerificationKind } from './verification-kind.js';
 
 /** As the API's audit endpoints: the full history names every person and every vote. */
 const AUDITORS: Role[] = ['auditor', 'secretariat'];
@@ -42,15 +43,21 @@ export class AuditPagesController {
   constructor(private readonly pages: WebPages) {}
 
   @Get()
-  async home(@Req() request: Request, @Res() response: Response, @Query('anchor') anchorQuery?: unknown): Promise<void> {
+  async home(
+    @Req() request: Request,
+    @Res() response: Response,
+    @Query('anchor') anchorQuery?: unknown,
+    @Query('full') fullQuery?: unknown,
+  ): Promise<void> {
     const context = await this.pages.signedIn(request, response, AUDITORS);
     if (!context) return;
     const anchor = first(anchorQuery);
-    let verified = await context.api.get<AuditReport>('/v1/audit/verify', { anchor });
+    const full = first(fullQuery) === 'true' ? 'true' : undefined;
+    let verified = await context.api.get<CheckedAuditReport>('/v1/audit/verify', { anchor, full });
     let anchorProblem: ProblemDocument | undefined;
     if (!verified.ok && verified.status === 400 && anchor !== undefined) {
       anchorProblem = verified.problem;
-      verified = await context.api.get<AuditReport>('/v1/audit/verify');
+      verified = await context.api.get<CheckedAuditReport>('/v1/audit/verify', { full });
     }
     if (!verified.ok) return context.problem(verified.problem);
     const [partners, ballots, workplans, offices] = await Promise.all([
@@ -62,7 +69,8 @@ export class AuditPagesController {
     const anchorField = [{ name: 'anchor', label: 'A published anchor to check', hint: 'As minuted, e.g. u4ssc-anchor:42:3f1c0a9e5b7d2c4e8f6a1b3d5c7e9f0a.' }];
     const body = html`<section aria-labelledby="verify-heading">
 <h2 id="verify-heading">Verify status</h2>
-<p>The whole log checked now, event by event: each event’s hash and its link to the one before (the hash chain), the running hash over the log (the ledger, which the head anchor names), and each event replayed through its process’s pinned machine (machine legality).</p>
+<p>The log checked now, event by event, from the last verified checkpoint (or from the start): each event’s hash and its link to the one before (the hash chain), the running hash over the log (the ledger, which the head anchor names), and each event replayed through its process’s pinned machine (machine legality).</p>
+${renderVerificationKind(verified.body.verification)}
 ${renderVerifyStatus(verified.body)}
 ${problemSummary(anchorProblem, anchorField)}
 <form method="get" action="/audit" class="stacked" novalidate>

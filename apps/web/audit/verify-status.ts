@@ -1,4 +1,5 @@
 import type { AuditReport } from '../../../libs/audit/verify-store.js';
+import type { VerificationInfo } from '../../../libs/audit/checkpointed-verify.js';
 import type { AnchorCheck, FaultKind } from '../../../libs/envelope/index.js';
 import { html, type SafeHtml } from '../../../libs/html/index.js';
 
@@ -41,14 +42,17 @@ function verdict(ok: boolean, label: string, detail: SafeHtml | string): SafeHtm
 }
 
 /** The verify report of `GET /v1/audit/verify`: what was checked, each check's verdict, the head anchor, any fault named plainly. */
-export function renderVerifyStatus(report: AuditReport): SafeHtml {
+export function renderVerifyStatus(report: AuditReport & { verification?: Pick<VerificationInfo, 'kind'> }): SafeHtml {
+  const since = report.verification?.kind === 'incremental';
   const failing = report.fault ? CHECK_OF[report.fault.kind] : undefined;
   const mismatched = report.anchors.some((check) => check.status === 'mismatch' || check.status === 'beyond-head');
   const machines = report.machines.map((m) => `${m.id} v${m.version} (${m.events} event${m.events === 1 ? '' : 's'})`).join(', ');
   return html`<div class="card">
 <p>${report.ok
-    ? html`<span class="badge ok">✓ Verified</span> Every one of the <strong>${report.events}</strong> events in ${report.streams} stream${report.streams === 1 ? '' : 's'} checks out.`
-    : html`<span class="badge bad">✗ Fault found</span> The first ${report.events} events check out; the check stopped at a fault.`}</p>
+    ? since
+      ? html`<span class="badge ok">✓ Verified</span> Every one of the <strong>${report.events}</strong> events recorded since the checkpoint, in ${report.streams} stream${report.streams === 1 ? '' : 's'}, checks out.`
+      : html`<span class="badge ok">✓ Verified</span> Every one of the <strong>${report.events}</strong> events in ${report.streams} stream${report.streams === 1 ? '' : 's'} checks out.`
+    : html`<span class="badge bad">✗ Fault found</span> The first ${report.events} events${since ? ' since the checkpoint' : ''} check out; the check stopped at a fault.`}</p>
 <ul>
   ${verdict(failing !== 'chain', 'Hash chain', failing === 'chain' ? 'see the fault below' : 'each event’s hash matches its content and links to the one before it in its stream; revisions and positions are in order')}
   ${verdict(failing !== 'signature', 'Signatures', failing === 'signature' ? 'see the fault below' : signatureWords(report))}
