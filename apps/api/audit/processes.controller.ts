@@ -7,7 +7,7 @@ import { ProblemException, problemType, validationProblem } from '../../../libs/
 import { EVENT_STORE } from '../../../libs/kernel/tokens.js';
 import { IllegalHistoryError } from '../../../libs/process-runner/index.js';
 import { AsOfQueryDto } from './audit.dto.js';
-import { refuseSecretBallots } from './secret-ballots.js';
+import { refuseSecretBallots, secretBallots } from './secret-ballots.js';
 import { parseInstant } from '../../../libs/kernel/instant.js';
 
 /**
@@ -28,6 +28,12 @@ export class ProcessesController {
   @Get(':stream')
   @ApiOperation({ summary: 'A process’s state, context and allowed next steps, now or `at` an instant or `position`' })
   async state(@Param('stream') stream: string, @Query() query: AsOfQueryDto, @CurrentPrincipal() principal: Principal): Promise<ProcessReplay> {
+    // The state and the steps allowed next are the Secretariat's to see (its forms ask them); a running ballot's
+    // context holds the votes, which stay secret from it until the close.
+    if ((await secretBallots(this.store, principal, [stream])).length > 0) {
+      const { replay } = await this.replay(stream, query, null);
+      return { ...replay, context: { redacted: 'the votes stay secret until the ballot is closed (ToR ¶13(b)); auditors see them' } };
+    }
     return (await this.replay(stream, query, principal)).replay;
   }
 
@@ -42,7 +48,8 @@ export class ProcessesController {
     return { stream, machine: replay.machine, state: replay.state, events: history };
   }
 
-  private async replay(stream: string, query: AsOfQueryDto, principal: Principal): Promise<StreamReplay> {
+  /** `principal` null: the caller has already kept secret what this person may not see. */
+  private async replay(stream: string, query: AsOfQueryDto, principal: Principal | null): Promise<StreamReplay> {
     if (query.at !== undefined && query.position !== undefined) {
       throw validationProblem([{ field: 'position', messages: ['give at or position, not both'] }]);
     }
@@ -52,7 +59,7 @@ export class ProcessesController {
         ...(query.position !== undefined && { position: Number(query.position) }),
       };
       // The votes are secret as the ballot stands now, whatever instant is asked for.
-      await refuseSecretBallots(this.store, principal, [stream]);
+      if (principal) await refuseSecretBallots(this.store, principal, [stream]);
       const found = await replayStream(this.store, stream, asOf);
       return found;
     } catch (error) {

@@ -12,13 +12,7 @@ const BALLOT_PREFIX = 'ballot-';
  * endpoints call it with the ballot streams they would give out (all of them when `streams` is undefined).
  */
 export async function refuseSecretBallots(store: EventStore, principal: Principal, streams?: readonly string[]): Promise<void> {
-  if (seesEveryVote('open', principal)) return;
-  const ballots = streams ? streams.filter((stream) => stream.startsWith(BALLOT_PREFIX)) : await store.streamNames(BALLOT_PREFIX);
-  const secret: string[] = [];
-  for (const stream of ballots) {
-    const { replay } = await replayStream(store, stream).catch(() => ({ replay: undefined }));
-    if (replay && replay.machine.id === 'ballot' && !seesEveryVote(replay.state, principal)) secret.push(`${stream} (${replay.state})`);
-  }
+  const secret = await secretBallots(store, principal, streams);
   if (secret.length === 0) return;
   throw new ForbiddenCommandError(
     `the votes of ${secret.length === 1 ? 'ballot' : 'ballots'} ${secret.slice(0, 5).join(', ')}${secret.length > 5 ? ', …' : ''} stay secret until ` +
@@ -26,4 +20,16 @@ export async function refuseSecretBallots(store: EventStore, principal: Principa
       'An auditor can replay or export them now; the Secretariat once they are closed (or export another stream or time range)',
     { clauses: ['¶13(b)'], streams: secret },
   );
+}
+
+/** The ballot streams (with their state now) among `streams` (all when undefined) whose votes are secret from this person. */
+export async function secretBallots(store: EventStore, principal: Principal, streams?: readonly string[]): Promise<string[]> {
+  if (seesEveryVote('open', principal)) return [];
+  const ballots = streams ? streams.filter((stream) => stream.startsWith(BALLOT_PREFIX)) : await store.streamNames(BALLOT_PREFIX);
+  const secret: string[] = [];
+  for (const stream of ballots) {
+    const { replay } = await replayStream(store, stream).catch(() => ({ replay: undefined }));
+    if (replay && replay.machine.id === 'ballot' && !seesEveryVote(replay.state, principal)) secret.push(`${stream} (${replay.state})`);
+  }
+  return secret;
 }
