@@ -66,7 +66,7 @@ async function list(args: string[]): Promise<number> {
   const { values } = parse(args, { at: { type: 'string' }, json: { type: 'boolean', default: false } });
   const at = values.at ? new Date(values.at) : undefined;
   if (at && Number.isNaN(at.getTime())) throw new UsageError(`--at ${values.at} is not an ISO 8601 date or date-time`);
-  const { app } = await openEngine();
+  const { app } = await openEngine({ create: false });
   try {
     const partners = await app.get(QueryBus).execute(new ListPartnersQuery(at));
     if (values.json) console.log(JSON.stringify(partners, null, 2));

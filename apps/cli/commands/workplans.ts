@@ -139,7 +139,7 @@ async function step(
 
 async function list(args: string[]): Promise<number> {
   const { values } = parse(args, { json: { type: 'boolean', default: false } });
-  const { app } = await openEngine();
+  const { app } = await openEngine({ create: false });
   try {
     await app.get(Projector).catchUp();
     const views = await app.get(QueryBus).execute(new ListWorkplansQuery());
@@ -158,7 +158,7 @@ async function show(args: string[]): Promise<number> {
   const at = values.at ? new Date(values.at) : undefined;
   if (at && Number.isNaN(at.getTime())) throw new UsageError(`--at ${values.at} is not an ISO 8601 date or date-time`);
   const { actor } = contextOf(values as Values);
-  const { app } = await openEngine();
+  const { app } = await openEngine({ create: false });
   try {
     await app.get(Projector).catchUp();
     const view = await app.get(WorkplanCallers).get(positionals[0]!, { id: actor.id, roles: [actor.role], ...(actor.org ? { org: actor.org } : {}) }, app.get(ProcessCommands).now(), at);
