@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import pg from 'pg';
 import { ConfigError } from '../config/config-error.js';
 import type { StoreSettings } from './open-stores.js';
@@ -18,7 +19,7 @@ export async function requireExistingStore(settings: StoreSettings): Promise<voi
 const POINT_SQLITE = 'point U4SSC_SQLITE_FILE at the store\'s file (or run the command from the folder whose ./data/u4ssc.sqlite it is); nothing was created';
 
 function requireSqliteFile(file: string): void {
-  if (!existsSync(file)) throw missing('U4SSC_SQLITE_FILE', `there is no SQLite store at ${file}: ${POINT_SQLITE}`);
+  if (!existsSync(file)) throw missing('U4SSC_SQLITE_FILE', `there is no SQLite store at ${resolve(file)}: ${POINT_SQLITE}`);
   if (statSync(file).isDirectory()) throw missing('U4SSC_SQLITE_FILE', `${file} is a folder, not a SQLite store: ${POINT_SQLITE}`);
   let hasEvents: boolean;
   try {
