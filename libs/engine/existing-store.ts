@@ -40,7 +40,7 @@ async function requirePostgresTable(connectionString: string, schema: string): P
   await client.connect();
   let found: boolean;
   try {
-    const { rows } = await client.query<{ found: string | null }>('SELECT to_regclass(format($1, $2)) AS found', ['%I.events', schema]);
+    const { rows } = await client.query<{ found: string | null }>('SELECT to_regclass(format($1::text, $2::text)) AS found', ['%I.events', schema]);
     found = rows[0]?.found != null;
   } finally {
     await client.end();
