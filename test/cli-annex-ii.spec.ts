@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../libs/config/index.js';
 import { closeStores, openStores } from '../libs/engine/index.js';
@@ -51,6 +52,15 @@ describe('partners load-annex-ii: the Annex II register loaded as history (ToR Â
     expect(replayed.status).toBe(0);
     const { history } = JSON.parse(replayed.stdout) as { history: { type: string; imported?: boolean }[] };
     expect(history).toEqual([expect.objectContaining({ type: 'PartnerRegistered', imported: true })]);
+  });
+
+  it('refuses, with status 2 and nothing appended, a fixture that gives a Partner no joining day and no default', () => {
+    const fixture = join(dir.path, 'undated.json');
+    writeFileSync(fixture, JSON.stringify({ intentReference: 'test', partners: [{ partnerId: 'UNICEF', name: 'United Nations Childrenâ€™s Fund', entityType: 'fund-or-programme' }] }));
+    const refused = runCli(['partners', 'load-annex-ii', '--file', fixture, '--as', 'sec-1'], env);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/no joinedOn for UNICEF and no defaultJoinedOn/);
+    expect(runCli(['replay', 'partner-UNICEF'], env).stderr).toMatch(/no process has a stream named "partner-UNICEF"/);
   });
 
   it('appends nothing and exits 0 when run again', () => {

@@ -34,6 +34,11 @@ async function loadAnnexII(args: string[]): Promise<number> {
     as: { type: 'string', default: 'secretariat-cli' },
   });
   const fixture = JSON.parse(readFileSync(values.file!, 'utf8')) as AnnexFixture;
+  // History needs its day: a Partner with none, in a fixture with no default, is a mistake in the file, not a refusal.
+  const undated = fixture.partners.filter((partner) => !partner.joinedOn && !fixture.defaultJoinedOn).map((partner) => partner.partnerId);
+  if (undated.length) {
+    throw new UsageError(`${values.file}: no joinedOn for ${undated.join(', ')} and no defaultJoinedOn: give the day each Partner joined (YYYY-MM-DD) or a default (README, The Partner register)`);
+  }
   const { app } = await openEngine();
   let imported = 0;
   let already = 0;
