@@ -29,7 +29,7 @@ const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; summa
   rebuild: { run: rebuildCommand, summary: 'drop every read model and snapshot, replay the log from position 0; --check only compares [--json]' },
   schema: { run: schemaCommand, summary: 'as the PostgreSQL schema\'s owner: create or upgrade the engine\'s tables and triggers [--grant ROLE] (the role serve runs as) [--json]' },
   migrate: { run: migrateCommand, summary: 'copy the whole log to another store and verify it there: --from sqlite:<file> --to postgres://… [--to-schema S]' },
-  partners: { run: partnersCommand, summary: 'partners list [--at ISO] | partners load-annex-ii [--file F] [--as ID]' },
+  partners: { run: partnersCommand, summary: 'partners list [--at ISO] [--json] | partners load-annex-ii [--file F] [--as ID] (imported as history, from the day each joined)' },
   ballots: { run: ballotsCommand, summary: 'ballots list [--status S] [--json] | ballots show <id> [--json] (with the tally table)' },
   workplans: { run: workplansCommand, summary: 'workplans list | show <cycle> [--at ISO] | open | input | reopen-inputs | compile | review | present | ballot (u4ssc workplans for the options)' },
   offices: { run: officesCommand, summary: 'offices list [--at ISO] | show <seat> | expiries [--within 90d] | import <file.json> | nominate | appoint | renew | resign | end (u4ssc offices for the options)' },
