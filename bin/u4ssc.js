@@ -5,6 +5,8 @@ import { existsSync } from 'node:fs';
 const entry = new URL('../dist/apps/cli/main.js', import.meta.url);
 if (!existsSync(entry)) {
   console.error('u4ssc: the CLI is not built yet; run `npm run build` first (npm ci and npm start do it for you)');
-  process.exit(2);
+  // Not process.exit: the message must drain first (apps/cli/output.ts).
+  process.exitCode = 2;
+} else {
+  await import(entry.href);
 }
-await import(entry.href);

@@ -46,9 +46,10 @@ describe('the u4ssc CLI, run as a child process on a SQLite file', () => {
   it('loads the 17 Annex II Partners once; a second run appends nothing', () => {
     const first = runCli(['partners', 'load-annex-ii', '--as', 'sec-1'], env);
     expect(first.status).toBe(0);
-    expect(lastLine(first.stdout)).toBe('partners load-annex-ii: 17 registered, 0 already loaded, 0 refused');
+    expect(lastLine(first.stdout)).toBe('partners load-annex-ii: 17 imported, 0 already on the register, 0 refused');
     const second = runCli(['partners', 'load-annex-ii', '--as', 'sec-1'], env);
-    expect(lastLine(second.stdout)).toBe('partners load-annex-ii: 0 registered, 17 already loaded, 0 refused');
+    expect(second.status).toBe(0);
+    expect(lastLine(second.stdout)).toBe('partners load-annex-ii: 0 imported, 17 already on the register, 0 refused');
     const list = runCli(['partners', 'list'], env);
     expect(list.status).toBe(0);
     expect(list.stdout.trim().split('\n')).toHaveLength(18);

@@ -28,7 +28,7 @@ describe('u4ssc keys', () => {
   const register = (extra: Record<string, string> = {}) => {
     partner += 1;
     const fixture = join(dir.path, `partner-${partner}.json`);
-    writeFileSync(fixture, JSON.stringify({ intentReference: 'test', partners: [{ partnerId: `P${partner}`, name: `Partner ${partner}`, entityType: 'other-un-entity' }] }));
+    writeFileSync(fixture, JSON.stringify({ intentReference: 'test', defaultJoinedOn: '2023-12-31', partners: [{ partnerId: `P${partner}`, name: `Partner ${partner}`, entityType: 'other-un-entity' }] }));
     return runCli(['partners', 'load-annex-ii', '--file', fixture, '--as', 'sec-1'], { ...env, ...extra });
   };
   const keys = (extra: Record<string, string> = {}) => JSON.parse(runCli(['keys', 'list', '--json'], { ...env, ...extra }).stdout) as ListedKey[];

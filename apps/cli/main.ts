@@ -15,6 +15,7 @@ import { tokenCommand } from './commands/token.js';
 import { verifyCommand } from './commands/verify.js';
 import { workplansCommand } from './commands/workplans.js';
 import { officesCommand } from './commands/offices.js';
+import { exitWhenDrained, watchOutput } from './output.js';
 import { UsageError } from './usage-error.js';
 
 const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; summary: string }> = {
@@ -24,11 +25,11 @@ const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; summa
   keys: { run: keysCommand, summary: 'the log\'s signing keys: keys list [--json] | generate --out F | rotate --new-key-file F [--reason R] | revoke <keyId> --from-position P --reason R | adopt --reason R' },
   anchor: { run: anchorCommand, summary: 'print the log\'s anchor for the minutes (u4ssc-anchor:<n>:<hex>) [--json]' },
   replay: { run: replayCommand, summary: 'a process as it stood: replay <stream> [--at ISO | --position N] [--json]' },
-  export: { run: exportCommand, summary: 'write a bundle to check offline: --out F [--stream S] [--from ISO] [--to ISO]' },
+  export: { run: exportCommand, summary: 'write a bundle to check offline: --out F (- for stdout) [--stream S] [--from ISO] [--to ISO]' },
   rebuild: { run: rebuildCommand, summary: 'drop every read model and snapshot, replay the log from position 0; --check only compares [--json]' },
   schema: { run: schemaCommand, summary: 'as the PostgreSQL schema\'s owner: create or upgrade the engine\'s tables and triggers [--grant ROLE] (the role serve runs as) [--json]' },
   migrate: { run: migrateCommand, summary: 'copy the whole log to another store and verify it there: --from sqlite:<file> --to postgres://… [--to-schema S]' },
-  partners: { run: partnersCommand, summary: 'partners list [--at ISO] | partners load-annex-ii [--file F] [--as ID]' },
+  partners: { run: partnersCommand, summary: 'partners list [--at ISO] [--json] | partners load-annex-ii [--file F] [--as ID] (imported as history, from the day each joined)' },
   ballots: { run: ballotsCommand, summary: 'ballots list [--status S] [--json] | ballots show <id> [--json] (with the tally table)' },
   workplans: { run: workplansCommand, summary: 'workplans list | show <cycle> [--at ISO] | open | input | reopen-inputs | compile | review | present | ballot (u4ssc workplans for the options)' },
   offices: { run: officesCommand, summary: 'offices list [--at ISO] | show <seat> | expiries [--within 90d] | import <file.json> | nominate | appoint | renew | resign | end (u4ssc offices for the options)' },
@@ -63,6 +64,7 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+watchOutput();
 const code = await main(process.argv.slice(2));
-// `serve` keeps running; every other command ends here with its exit code.
-if (code !== -1) process.exit(code);
+// `serve` keeps running; every other command ends here with its exit code, once its output has drained.
+if (code !== -1) await exitWhenDrained(code, process.argv[2] ?? '');

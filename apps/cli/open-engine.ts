@@ -18,9 +18,10 @@ export interface OpenedEngine {
  * The engine's modules without HTTP, on the store the configuration names: CLI commands go through the same
  * command bus and runner as the API. The projector runs on demand (after each command), not in the background.
  */
-export async function openEngine(): Promise<OpenedEngine> {
+export async function openEngine(options: { create?: boolean } = {}): Promise<OpenedEngine> {
   const config = loadConfig();
-  const stores = await openStores(config);
+  // Commands that only read pass create: false and are refused a missing store (libs/engine/existing-store.ts).
+  const stores = await openStores(config, { create: options.create ?? true });
   @Module({
     imports: [EngineModule.forRoot({ stores, projections: PROJECTIONS, background: false, deadlines: deadlineBounds(config) }), PartnersModule, BallotsModule, WorkplansModule, OfficesModule],
   })

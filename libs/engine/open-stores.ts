@@ -14,6 +14,7 @@ import { resolveSigningKey } from '../config/signing-key-file.js';
 import { ensureKeyPublished, type SigningKey } from '../signing/index.js';
 import { systemClock, type Clock } from '../kernel/clock.js';
 import { PostgresLeadership } from './leadership/postgres-leadership.js';
+import { requireExistingStore } from './existing-store.js';
 
 /** The part of the configuration that chooses the stores (docs/architecture.md §4). */
 export interface StoreSettings {
@@ -39,6 +40,12 @@ export interface OpenStoresOptions {
    * the configured key, if any, is still loaded (verify pins it). Default false.
    */
   readOnly?: boolean;
+  /**
+   * May a store that does not exist yet be created (the SQLite file and its folders, the PostgreSQL tables)? Default:
+   * not when `readOnly`. Commands that read the log open with false and are refused a missing store
+   * (existing-store.ts); `serve`, the commands that write and `migrate`'s target create it.
+   */
+  create?: boolean;
   /**
    * Publish the configured key at first start, and refuse a key the log does not hold (default true); `u4ssc keys`
    * turns it off: it is how a key the log does not hold yet gets published.
@@ -70,6 +77,7 @@ export interface Stores {
 export async function openStores(settings: StoreSettings, options: OpenStoresOptions = {}): Promise<Stores> {
   if (settings.store === 'postgres' && !settings.databaseUrl) throw new Error('U4SSC_DATABASE_URL is required when U4SSC_STORE=postgres');
   if (settings.store === 'eventstoredb' && !settings.eventStoreUrl) throw new Error('EVENTSTORE_URL is required when U4SSC_STORE=eventstoredb');
+  if (!(options.create ?? !options.readOnly)) await requireExistingStore(settings);
   const resolved = resolveSigningKey(settings, { create: !options.readOnly });
   if (resolved?.generated && resolved.source !== 'ephemeral') {
     const notice = options.notice ?? ((line: string) => process.env.U4SSC_LOG !== 'silent' && console.error(line));

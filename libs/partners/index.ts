@@ -1,5 +1,7 @@
 export * from './partner.process.js';
 export * from './partner.decide.js';
+export * from './partner-import.decide.js';
+export * from './entity-type-labels.js';
 export * from './partner.view.js';
 export * from './partner-periods.js';
 export * from './partners.projection.js';

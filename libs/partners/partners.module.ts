@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
-import { RegisterPartnerHandler, WithdrawPartnerHandler } from './partners.commands.js';
+import { ImportPartnerHandler, RegisterPartnerHandler, WithdrawPartnerHandler } from './partners.commands.js';
 import { GetPartnerHandler, GetPartnerRecordHandler, ListPartnersHandler } from './partners.queries.js';
 
 /** Partner membership (ToR ¶12, Annex II): commands and queries; the projection is given to the engine. */
 @Module({
-  providers: [RegisterPartnerHandler, WithdrawPartnerHandler, ListPartnersHandler, GetPartnerHandler, GetPartnerRecordHandler],
+  providers: [RegisterPartnerHandler, ImportPartnerHandler, WithdrawPartnerHandler, ListPartnersHandler, GetPartnerHandler, GetPartnerRecordHandler],
 })
 export class PartnersModule {}

@@ -26,9 +26,10 @@ export const partnersProjection: Projection = {
     const placed = { revision: stored.revision, position: stored.position };
     switch (event.type) {
       case 'PartnerRegistered': {
-        const { name, entityType, intentExpressedOn, intentReference } = event.data;
+        const { name, entityType, intentExpressedOn, intentReference, joinedOn } = event.data;
         const period: MembershipPeriodView = {
-          from: at,
+          // Imported history counts from the day it began (partner-import.decide.ts), not from the day it was loaded.
+          from: stored.metadata.imported && joinedOn ? `${joinedOn}T00:00:00.000Z` : at,
           to: null,
           intentReference,
           ...(intentExpressedOn ? { intentExpressedOn } : {}),

@@ -44,6 +44,11 @@ export interface PartnerRegisteredData {
   intentReference: string;
   /** The day the organisation expressed its intent, when known. */
   intentExpressedOn?: string;
+  /**
+   * On an imported registration (metadata `imported: true`) only: the day the membership began, before the system
+   * went live; the register counts the period from it rather than from the day it was recorded.
+   */
+  joinedOn?: string;
 }
 
 export interface PartnerWithdrawnData {

@@ -3,10 +3,10 @@ import { expect } from '@jest/globals';
 import request from 'supertest';
 import type { ApiHarness } from './api-harness.js';
 
-/** The 17 Partners of ToR Annex II, from the fixture the CLI loads. */
+/** The 17 Partners of ToR Annex II, from the fixture the CLI loads (what the register command takes of each). */
 export const ANNEX_II: { partnerId: string; name: string; entityType: string }[] = (
   JSON.parse(readFileSync('fixtures/annex-ii-partners.json', 'utf8')) as { partners: { partnerId: string; name: string; entityType: string }[] }
-).partners;
+).partners.map(({ partnerId, name, entityType }) => ({ partnerId, name, entityType }));
 
 export const bearer = async (api: ApiHarness, sub: string, roles: Parameters<ApiHarness['token']>[1], org?: string) =>
   `Bearer ${await api.token(sub, roles, org ? { org } : {})}`;

@@ -21,7 +21,7 @@ export async function ballotsCommand(args: string[]): Promise<number> {
 
 async function list(args: string[]): Promise<number> {
   const { values } = parse(args, { status: { type: 'string' }, json: { type: 'boolean', default: false } });
-  const { app } = await openEngine();
+  const { app } = await openEngine({ create: false });
   try {
     await app.get(Projector).catchUp();
     const ballots = await app.get(QueryBus).execute(new ListBallotsQuery(values.status as BallotStatus | undefined));
@@ -37,7 +37,7 @@ async function list(args: string[]): Promise<number> {
 async function show(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, { json: { type: 'boolean', default: false } }, true);
   if (positionals.length !== 1) throw new UsageError(USAGE);
-  const { app } = await openEngine();
+  const { app } = await openEngine({ create: false });
   try {
     await app.get(Projector).catchUp();
     const view = await app.get(QueryBus).execute(new GetBallotQuery(positionals[0]!));

@@ -16,7 +16,10 @@ export async function exportCommand(args: string[]): Promise<number> {
     from: { type: 'string' },
     to: { type: 'string' },
   });
-  if (!values.out) throw new UsageError('--out <file> is required: where to write the bundle (.jsonl)');
+  if (!values.out) throw new UsageError('--out <file> is required: where to write the bundle (.jsonl), or - for standard output');
+  const toStdout = values.out === '-';
+  // With the bundle on stdout, the summary goes to stderr so that a pipe receives the bundle alone.
+  const say = toStdout ? (line: string) => console.error(line) : (line: string) => console.log(line);
   const from = instantOption(values.from, '--from');
   const to = instantOption(values.to, '--to');
   if (from && to && from > to) throw new UsageError('--from is after --to');
@@ -32,14 +35,17 @@ export async function exportCommand(args: string[]): Promise<number> {
         yield line;
       }
     };
-    await pipeline(Readable.from(lines()), createWriteStream(values.out));
+    // stdout is not ended (it is the process's): main waits for it to drain (apps/cli/output.ts).
+    if (toStdout) await pipeline(Readable.from(lines()), process.stdout, { end: false });
+    else await pipeline(Readable.from(lines()), createWriteStream(values.out));
     const m = manifest!;
-    console.log(
-      `export: ${m.counts.events} events in ${m.counts.streams} streams (scope ${m.scope}) to ${values.out}` +
+    const where = toStdout ? 'standard output' : values.out;
+    say(
+      `export: ${m.counts.events} events in ${m.counts.streams} streams (scope ${m.scope}) to ${where}` +
         (m.lastPosition !== null ? `; positions ${m.firstPosition} to ${m.lastPosition}, head hash ${m.headHash}` : ''),
     );
-    if (m.anchor) console.log(`export: anchor ${m.anchor}`);
-    console.log(`export: check it anywhere with \`u4ssc verify --bundle ${values.out}\``);
+    if (m.anchor) say(`export: anchor ${m.anchor}`);
+    say(`export: check it anywhere with \`u4ssc verify --bundle ${toStdout ? '<the file it went to>' : values.out}\``);
     return 0;
   } finally {
     await closeStores(stores);

@@ -40,11 +40,12 @@ export async function migrateCommand(args: string[]): Promise<number> {
     'to-schema': { type: 'string' },
   });
   if (!values.from || !values.to) throw new UsageError(`--from and --to are required: ${FORMS}`);
-  // Read-only on both sides: nothing is signed or published here, the events keep the signatures they carry.
+  // Read-only on both sides: nothing is signed or published here, the events keep the signatures they carry. The
+  // source must exist; the target is created if it does not.
   const source = await openStores(storeSpec(values.from, values['from-schema']), { readOnly: true });
   let target: Stores | undefined;
   try {
-    target = await openStores(storeSpec(values.to, values['to-schema']), { readOnly: true });
+    target = await openStores(storeSpec(values.to, values['to-schema']), { readOnly: true, create: true });
     const sourceReport = await verifyWithSignatures(source.events);
     if (!sourceReport.ok) {
       console.log(`migrate: the source does not verify (${sourceReport.fault!.detail}, event ${sourceReport.fault!.eventId}); nothing copied`);

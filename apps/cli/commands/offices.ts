@@ -186,7 +186,7 @@ async function list(args: string[]): Promise<number> {
   const { values } = parse(args, { at: { type: 'string' }, basis: { type: 'string' }, json: { type: 'boolean', default: false } });
   const at = instantOption(values.at, '--at');
   if (values.basis !== undefined && values.basis !== 'recorded' && values.basis !== 'latest') throw new UsageError('--basis must be recorded or latest');
-  const { app } = await openEngine();
+  const { app } = await openEngine({ create: false });
   try {
     await app.get(Projector).catchUp();
     const answer = await app.get(QueryBus).execute(new ListOfficesQuery(at, values.basis as 'recorded' | 'latest' | undefined));
@@ -202,7 +202,7 @@ async function show(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, { at: { type: 'string' }, json: { type: 'boolean', default: false } }, true);
   if (positionals.length !== 1) throw new UsageError(OFFICES_USAGE);
   const at = instantOption(values.at, '--at');
-  const { app } = await openEngine();
+  const { app } = await openEngine({ create: false });
   try {
     await app.get(Projector).catchUp();
     const view = await app.get(QueryBus).execute(new GetOfficeQuery(positionals[0]!, at));
@@ -221,7 +221,7 @@ async function show(args: string[]): Promise<number> {
 async function expiries(args: string[]): Promise<number> {
   const { values } = parse(args, { within: { type: 'string', default: '90d' }, json: { type: 'boolean', default: false } });
   if (!/^\d{1,4}d$/.test(values.within!)) throw new UsageError('--within must be a number of days such as 90d');
-  const { app } = await openEngine();
+  const { app } = await openEngine({ create: false });
   try {
     await app.get(Projector).catchUp();
     const answer = await app.get(QueryBus).execute(new UpcomingExpiriesQuery(Number(values.within!.slice(0, -1))));

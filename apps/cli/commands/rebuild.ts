@@ -11,7 +11,7 @@ import { rebuildCheck } from './rebuild-check.js';
 export async function rebuildCommand(args: string[]): Promise<number> {
   const { values } = parse(args, { check: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } });
   if (values.check) return rebuildCheck(values.json!);
-  const { app, stores } = await openEngine();
+  const { app, stores } = await openEngine({ create: false });
   try {
     const projector = app.get(Projector);
     await projector.rebuild();

@@ -140,7 +140,7 @@ async function step(
 
 async function list(args: string[]): Promise<number> {
   const { values } = parse(args, { json: { type: 'boolean', default: false } });
-  const { app } = await openEngine();
+  const { app } = await openEngine({ create: false });
   try {
     await app.get(Projector).catchUp();
     const views = await app.get(QueryBus).execute(new ListWorkplansQuery());
@@ -158,7 +158,7 @@ async function show(args: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError(WORKPLANS_USAGE);
   const at = instantOption(values.at, '--at');
   const { actor } = contextOf(values as Values);
-  const { app } = await openEngine();
+  const { app } = await openEngine({ create: false });
   try {
     await app.get(Projector).catchUp();
     const view = await app.get(WorkplanCallers).get(positionals[0]!, { id: actor.id, roles: [actor.role], ...(actor.org ? { org: actor.org } : {}) }, app.get(ProcessCommands).now(), at);
