@@ -30,13 +30,15 @@ describe('partners load-annex-ii: the Annex II register loaded as history (ToR �
     expect(loaded.stdout).toContain('imported: FAO, a Partner since 2023-12-31');
 
     // Before this load: 30 June 2026 and 1 January 2024 see all 17, 2020 the two that launched the U4SSC (ToR ¶1-¶2).
-    for (const at of ['2026-06-30', '2024-01-01']) {
+    for (const at of ['2026-06-30T23:59:59Z', '2024-01-01T00:00:00Z']) {
       const listed = runCli(['partners', 'list', '--at', at], env);
       expect(listed.status).toBe(0);
       expect(ids(listed.stdout)).toEqual(ANNEX_II);
     }
-    expect(ids(runCli(['partners', 'list', '--at', '2020-01-01'], env).stdout)).toEqual(['ITU', 'UNECE']);
-    expect(ids(runCli(['partners', 'list', '--at', '2016-05-17'], env).stdout)).toEqual([]);
+    expect(ids(runCli(['partners', 'list', '--at', '2020-01-01T00:00:00Z'], env).stdout)).toEqual(['ITU', 'UNECE']);
+    const before = runCli(['partners', 'list', '--at', '2016-05-17T23:59:59Z'], env);
+    expect(before.status).toBe(0);
+    expect(ids(before.stdout)).toEqual([]);
   });
 
   it('shows kinds of organisation by their labels, and the names as the organisations bear them', () => {
@@ -97,7 +99,7 @@ describe('partners load-annex-ii after a Partner was registered by hand', () => 
       expect(lastLine(loaded.stdout)).toBe(run === 1 ? 'partners load-annex-ii: 16 imported, 1 already on the register, 0 refused' : 'partners load-annex-ii: 0 imported, 17 already on the register, 0 refused');
     }
     // ITU counts from its registration by hand: the register at 30 June 2026 holds the 16 others.
-    expect(ids(runCli(['partners', 'list', '--at', '2026-06-30'], env).stdout)).toEqual(ANNEX_II.filter((id) => id !== 'ITU'));
+    expect(ids(runCli(['partners', 'list', '--at', '2026-06-30T23:59:59Z'], env).stdout)).toEqual(ANNEX_II.filter((id) => id !== 'ITU'));
     expect(runCli(['partners', 'list'], env).stdout).toMatch(/^ITU\s+International Telecommunication Union \(Specialized agency\)/m);
   });
 });

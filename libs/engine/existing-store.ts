@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import pg from 'pg';
 import { ConfigError } from '../config/config-error.js';
 import type { StoreSettings } from './open-stores.js';
+import { isInsufficientPrivilege, schemaNotReady } from '../event-store/postgres/schema-parts.js';
 
 /**
  * Refuses, before anything is opened, a store that does not exist yet: a command that reads the log must never
@@ -42,6 +43,10 @@ async function requirePostgresTable(connectionString: string, schema: string): P
   try {
     const { rows } = await client.query<{ found: string | null }>('SELECT to_regclass(format($1::text, $2::text)) AS found', ['%I.events', schema]);
     found = rows[0]?.found != null;
+  } catch (error) {
+    // The schema is there but this role may not use it: the same advice as at start-up.
+    if (isInsufficientPrivilege(error)) throw await schemaNotReady(client, schema, error);
+    throw error;
   } finally {
     await client.end();
   }

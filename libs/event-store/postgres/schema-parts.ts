@@ -78,16 +78,30 @@ export async function ensureSchema(pool: pg.Pool, schema: string, parts: readonl
     stale = await staleParts(pool, schema, parts);
     if (stale.length > 0) await applySchema(pool, schema, stale);
   } catch (error) {
-    if (!(error instanceof pg.DatabaseError) || error.code !== INSUFFICIENT_PRIVILEGE) throw error;
-    const { rows } = await pool.query<{ role: string }>('SELECT current_user AS role');
-    const role = rows[0]?.role ?? 'this role';
-    throw new SchemaNotReadyError(
-      `role "${role}" cannot open the PostgreSQL schema "${schema}" (${error.message}): ` +
-        `${stale.map((part) => part.name).join(', ')} missing, outdated or not granted to it. Run ` +
-        `\`u4ssc schema --grant ${role}\` once as the schema's owner (the same U4SSC_DATABASE_SCHEMA, the owner's ` +
-        `U4SSC_DATABASE_URL), then start again`,
-    );
+    if (!isInsufficientPrivilege(error)) throw error;
+    throw await schemaNotReady(pool, schema, error, stale.map((part) => part.name).join(', '));
   }
+}
+
+export function isInsufficientPrivilege(error: unknown): error is pg.DatabaseError {
+  return error instanceof pg.DatabaseError && error.code === INSUFFICIENT_PRIVILEGE;
+}
+
+/** What a role that may not use the schema is told: run `u4ssc schema --grant` as the owner. */
+export async function schemaNotReady(
+  db: Pick<pg.Pool, 'query'>,
+  schema: string,
+  error: Error,
+  parts = 'the engine\'s tables',
+): Promise<SchemaNotReadyError> {
+  const { rows } = await db.query<{ role: string }>('SELECT current_user AS role');
+  const role = rows[0]?.role ?? 'this role';
+  return new SchemaNotReadyError(
+    `role "${role}" cannot open the PostgreSQL schema "${schema}" (${error.message}): ` +
+      `${parts} missing, outdated or not granted to it. Run ` +
+      `\`u4ssc schema --grant ${role}\` once as the schema's owner (the same U4SSC_DATABASE_SCHEMA, the owner's ` +
+      `U4SSC_DATABASE_URL), then start again`,
+  );
 }
 
 /** The parts whose tables are not all there or whose recorded fingerprint differs from the code's. */
