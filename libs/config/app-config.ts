@@ -23,6 +23,11 @@ export interface AppConfig {
   eventStoreUrl?: string;
   port: number;
   /**
+   * The address `serve` listens on (`U4SSC_HOST`); unset: the loopback interface only (DEFAULT_HOST), so a server
+   * started for a try is not reachable from the network until someone says it should be.
+   */
+  host?: string;
+  /**
    * The engine's Ed25519 signing key (docs/integrity.md), as a PKCS#8 PEM file (`U4SSC_SIGNING_KEY_FILE`) or the PEM
    * itself (`U4SSC_SIGNING_KEY`), at most one of them. Required with postgres and eventstoredb; unset with sqlite,
    * `u4ssc-signing-key.pem` beside the SQLite file (generated on first start); unset with memory, an ephemeral key.

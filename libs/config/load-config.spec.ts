@@ -149,6 +149,29 @@ describe('loadConfig', () => {
     expect(crossed.message).toContain('no deadline could be set');
   });
 
+  it('listens on this machine only unless U4SSC_HOST says otherwise; refuses what is not an address', () => {
+    expect(loadConfig({}).host).toBeUndefined();
+    expect(loadConfig({ U4SSC_HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ U4SSC_HOST: '::' }).host).toBe('::');
+    expect(loadConfig({ U4SSC_HOST: 'api.u4ssc.example' }).host).toBe('api.u4ssc.example');
+    // Empty means unset, as for every variable.
+    expect(loadConfig({ U4SSC_HOST: '' }).host).toBeUndefined();
+    for (const bad of [' 0.0.0.0', 'http://0.0.0.0', '0.0.0.0:3000', 'a b', '-bad-.example']) {
+      const error = problemsOf({ U4SSC_HOST: bad });
+      expect(error.problems.map((p) => p.variable)).toEqual(['U4SSC_HOST']);
+    }
+  });
+
+  it('refuses the development sign-in on a server others can reach', () => {
+    for (const loopback of ['127.0.0.1', '::1', 'localhost']) {
+      expect(loadConfig({ U4SSC_DEV_SIGN_IN: 'on', U4SSC_HOST: loopback }).devSignIn).toBe(true);
+    }
+    expect(loadConfig({ U4SSC_DEV_SIGN_IN: 'on' }).devSignIn).toBe(true);
+    const error = problemsOf({ U4SSC_DEV_SIGN_IN: 'on', U4SSC_HOST: '0.0.0.0' });
+    expect(error.problems.map((p) => p.variable)).toEqual(['U4SSC_DEV_SIGN_IN']);
+    expect(error.message).toContain('must listen on this machine only');
+  });
+
   it('reads the full verification interval: a whole number with a unit, 0 for none', () => {
     expect(loadConfig({}).fullVerifyEveryMs).toBeUndefined();
     expect(loadConfig({ U4SSC_FULL_VERIFY_EVERY: '24h' }).fullVerifyEveryMs).toBe(86_400_000);

@@ -1,9 +1,12 @@
 import { DEFAULT_DEADLINE_BOUNDS, deadlineBounds, STORE_KINDS, type AppConfig, type DeadlineBounds, type OidcSettings, type StoreKind } from './app-config.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { createPrivateKey } from 'node:crypto';
+import { isIP } from 'node:net';
 
 export const DEFAULT_SQLITE_FILE = './data/u4ssc.sqlite';
 export const DEFAULT_PORT = 3000;
+/** Where `serve` listens unless U4SSC_HOST says otherwise: this machine only. */
+export const DEFAULT_HOST = '127.0.0.1';
 export const MIN_TOKEN_SECRET_LENGTH = 32;
 export const DEFAULT_OIDC_SCOPE = 'openid profile';
 /** Bounds of U4SSC_SQLITE_BUSY_TIMEOUT_MS: below, writers give up before a normal append commits; above, a caller
@@ -82,6 +85,11 @@ export function loadConfig(env: Env = process.env, options: { readOnly?: boolean
     const parsed = /^\d{1,5}$/.test(portValue) ? Number(portValue) : NaN;
     if (Number.isInteger(parsed) && parsed <= 65535) port = parsed;
     else problem('PORT', `PORT=${show(portValue)} is not a port; use an integer from 0 to 65535`);
+  }
+
+  const host = read('U4SSC_HOST');
+  if (host !== undefined && isIP(host) === 0 && !/^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(host)) {
+    problem('U4SSC_HOST', `U4SSC_HOST=${show(host)} is not an address to listen on: give an IP address (0.0.0.0 for every interface, :: for IPv6 too) or a host name`);
   }
 
   const snapshotEveryValue = read('U4SSC_SNAPSHOT_EVERY');
@@ -164,6 +172,14 @@ export function loadConfig(env: Env = process.env, options: { readOnly?: boolean
     if (devSignInValue === 'on' || devSignInValue === 'off') devSignIn = devSignInValue === 'on';
     else problem('U4SSC_DEV_SIGN_IN', `U4SSC_DEV_SIGN_IN=${show(devSignInValue)} is neither "on" nor "off"`);
   }
+  // Anyone who reaches a server with the development sign-in on can act as anyone: only this machine may reach it.
+  if (devSignIn && host !== undefined && !isLoopback(host)) {
+    problem(
+      'U4SSC_DEV_SIGN_IN',
+      `U4SSC_DEV_SIGN_IN=on lets anyone who reaches the server sign in as anyone, so the server must listen on this machine only, but U4SSC_HOST=${show(host)}: ` +
+        'unset U4SSC_HOST (or give 127.0.0.1), or turn the development sign-in off',
+    );
+  }
   // Development sign-in issues local tokens; with an external provider local tokens are refused, so it could not work.
   if (devSignIn && jwksUrl !== undefined) {
     problem('U4SSC_DEV_SIGN_IN', 'U4SSC_DEV_SIGN_IN=on issues local tokens, but U4SSC_JWKS_URL turns local tokens off; unset one of them');
@@ -179,6 +195,7 @@ export function loadConfig(env: Env = process.env, options: { readOnly?: boolean
     ...(databaseSchema !== undefined && { databaseSchema }),
     ...(eventStoreUrl !== undefined && { eventStoreUrl }),
     port,
+    ...(host !== undefined && { host }),
     ...(signingKeyFile !== undefined && { signingKeyFile }),
     ...(signingKey !== undefined && { signingKey }),
     ...(snapshotEvery !== undefined && { snapshotEvery }),
@@ -302,4 +319,9 @@ function durationMs(text: string): number | undefined {
   if (text === '0') return 0;
   const match = /^(\d{1,6})([smhd])$/.exec(text);
   return match ? Number(match[1]) * DURATION_UNITS[match[2]!]! : undefined;
+}
+
+/** An address only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
