@@ -213,7 +213,7 @@ export class KeyRing {
       this.problem(event, `key ${data.keyId} is published without a valid proof that its holder published it`);
       return undefined;
     }
-    if (publicationsSeen(this, data.keyId)) {
+    if (this.records.has(data.keyId)) {
       this.problem(event, `key ${data.keyId} is already published`);
       return undefined;
     }
@@ -262,10 +262,6 @@ export class KeyRing {
       }
     }
   }
-}
-
-function publicationsSeen(ring: KeyRing, keyId: string): boolean {
-  return ring.key(keyId) !== undefined;
 }
 
 /** A key as verify reports it: for people and for JSON. */

@@ -7,7 +7,8 @@ import { ProblemException, problemType, validationProblem } from '../../../libs/
 import { EVENT_STORE } from '../../../libs/kernel/tokens.js';
 import { IllegalHistoryError } from '../../../libs/process-runner/index.js';
 import { AsOfQueryDto } from './audit.dto.js';
-import { refuseSecretBallots, secretBallots } from './secret-ballots.js';
+import { secretBallotsRefused } from './secret-ballots.js';
+import { seesEveryVote } from '../../../libs/ballots/ballot-visibility.js';
 import { parseInstant } from '../../../libs/kernel/instant.js';
 
 /**
@@ -30,11 +31,8 @@ export class ProcessesController {
   async state(@Param('stream') stream: string, @Query() query: AsOfQueryDto, @CurrentPrincipal() principal: Principal): Promise<ProcessReplay> {
     // The state and the steps allowed next are the Secretariat's to see (its forms ask them); a running ballot's
     // context holds the votes, which stay secret from it until the close.
-    if ((await secretBallots(this.store, principal, [stream])).length > 0) {
-      const { replay } = await this.replay(stream, query, null);
-      return { ...replay, context: { redacted: 'the votes stay secret until the ballot is closed (ToR ¶13(b)); auditors see them' } };
-    }
-    return (await this.replay(stream, query, principal)).replay;
+    const { replay, secret } = await this.replay(stream, query, principal);
+    return secret ? { ...replay, context: { redacted: 'the votes stay secret until the ballot is closed (ToR ¶13(b)); auditors see them' } } : replay;
   }
 
   @Get(':stream/history')
@@ -44,12 +42,13 @@ export class ProcessesController {
     @Query() query: AsOfQueryDto,
     @CurrentPrincipal() principal: Principal,
   ): Promise<{ stream: string; machine: ProcessReplay['machine']; state: string; events: HistoryEntry[] }> {
-    const { replay, history } = await this.replay(stream, query, principal);
+    const { replay, history, secret } = await this.replay(stream, query, principal);
+    if (secret) throw secretBallotsRefused([`${stream} (${secret})`]);
     return { stream, machine: replay.machine, state: replay.state, events: history };
   }
 
-  /** `principal` null: the caller has already kept secret what this person may not see. */
-  private async replay(stream: string, query: AsOfQueryDto, principal: Principal | null): Promise<StreamReplay> {
+  /** The replay, and, for a ballot whose votes are secret from this person as it stands now, its state now. */
+  private async replay(stream: string, query: AsOfQueryDto, principal: Principal): Promise<StreamReplay & { secret: string | null }> {
     if (query.at !== undefined && query.position !== undefined) {
       throw validationProblem([{ field: 'position', messages: ['give at or position, not both'] }]);
     }
@@ -58,10 +57,11 @@ export class ProcessesController {
         ...(query.at !== undefined && { at: parseInstant(query.at) }),
         ...(query.position !== undefined && { position: Number(query.position) }),
       };
-      // The votes are secret as the ballot stands now, whatever instant is asked for.
-      if (principal) await refuseSecretBallots(this.store, principal, [stream]);
       const found = await replayStream(this.store, stream, asOf);
-      return found;
+      if (found.replay.machine.id !== 'ballot' || seesEveryVote('open', principal)) return { ...found, secret: null };
+      // Secret as the ballot stands now, whatever instant is asked for.
+      const now = asOf.at !== undefined || asOf.position !== undefined ? await replayStream(this.store, stream) : found;
+      return { ...found, secret: seesEveryVote(now.replay.state, principal) ? null : now.replay.state };
     } catch (error) {
       if (error instanceof UnknownProcessError || error instanceof IllegalHistoryError) {
         throw new ProblemException({
